@@ -1,0 +1,138 @@
+"""End-to-end harness: the real server as a subprocess over stdio, a real fake upstream on TCP."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.fakes.upstream import FakeUpstream
+
+SECRET = "sk-test-7f3a9c2e-do-not-leak-0123456789"
+ENCODINGS = {"utf-8": types.PositionEncodingKind.Utf8, "utf-16": types.PositionEncodingKind.Utf16,
+             "utf-32": types.PositionEncodingKind.Utf32}
+
+
+@pytest.fixture
+async def upstream() -> AsyncIterator[FakeUpstream]:
+    async with FakeUpstream() as up:
+        yield up
+
+
+def capabilities(*, inline: bool, encoding: str, config_pull: bool = False,
+                 progress: bool = False) -> types.ClientCapabilities:
+    return types.ClientCapabilities(
+        general=types.GeneralClientCapabilities(position_encodings=[ENCODINGS[encoding]]),
+        text_document=types.TextDocumentClientCapabilities(
+            inline_completion=types.InlineCompletionClientCapabilities() if inline else None,
+            completion=types.CompletionClientCapabilities(),
+        ),
+        workspace=types.WorkspaceClientCapabilities(configuration=config_pull,
+                                                    apply_edit=True),
+        window=types.WindowClientCapabilities(work_done_progress=progress,
+                                              show_document=types.ShowDocumentClientCapabilities(
+                                                  support=True)),
+    )
+
+
+Session = Callable[..., Any]
+
+
+@pytest.fixture
+def lsp(upstream: FakeUpstream, tmp_path: Path) -> Session:
+    """``async with lsp(**opts) as client``: a server under test wired to the fake upstream.
+
+    Every session's log file and messages are checked for the API key when it ends.
+    """
+
+    @asynccontextmanager
+    async def session(*, inline: bool = True, encoding: str = "utf-16",
+                      settings: dict[str, Any] | None = None, env: dict[str, str] | None = None,
+                      config_pull: bool = False) -> AsyncIterator[LanguageClient]:
+        log_file = tmp_path / f"server-{len(list(tmp_path.iterdir()))}.log"
+        server_env = {k: val for k, val in os.environ.items() if not k.startswith("VC_LSP_")}
+        server_env.update({"VISIONCODER_API_KEY": SECRET, **(env or {})})
+        config = ClientServerConfig(
+            server_command=[sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG",
+                            "--log-file", str(log_file)],
+            server_env=server_env,
+        )
+        client = await config.start()
+        opts = {"baseUrl": upstream.base_url, "model": "fake-model",
+                "inline": {"debounceMs": 0}}
+        for key, value in (settings or {}).items():
+            if isinstance(value, dict) and isinstance(opts.get(key), dict):
+                opts[key] = {**opts[key], **value}
+            else:
+                opts[key] = value
+        await client.initialize_session(types.InitializeParams(
+            capabilities=capabilities(inline=inline, encoding=encoding, config_pull=config_pull),
+            initialization_options=opts,
+        ))
+        try:
+            yield client
+        finally:
+            await client.shutdown_session()
+            await client.stop()
+            logged = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+            assert SECRET not in logged
+            assert all(SECRET not in m.message for m in client.messages)
+
+    return session
+
+
+def open_doc(client: LanguageClient, uri: str, text: str, language: str = "python",
+             version: int = 0) -> None:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id=language, version=version,
+                                             text=text)))
+
+
+def inline_params(uri: str, line: int, character: int, *,
+                  invoked: bool = False) -> types.InlineCompletionParams:
+    kind = (types.InlineCompletionTriggerKind.Invoked if invoked
+            else types.InlineCompletionTriggerKind.Automatic)
+    return types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=line, character=character),
+        context=types.InlineCompletionContext(trigger_kind=kind),
+    )
+
+
+async def inline_texts(client: LanguageClient, uri: str, line: int, character: int,
+                       **kw: Any) -> list[str]:
+    result = await client.text_document_inline_completion_async(
+        inline_params(uri, line, character, **kw))
+    items = result.items if isinstance(result, types.InlineCompletionList) else (result or [])
+    return [item.insert_text if isinstance(item.insert_text, str) else item.insert_text.value
+            for item in items]
+
+
+def change(client: LanguageClient, uri: str, version: int, line: int, character: int,
+           text: str) -> None:
+    """An insertion at a position, as an editor sends it for one keystroke."""
+    pos = types.Position(line=line, character=character)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=pos, end=pos), text=text)],
+    ))
+
+
+async def wait_message(client: LanguageClient, contains: str) -> types.ShowMessageParams:
+    """Await a ``window/showMessage`` containing ``contains`` (no sleeping)."""
+    while True:
+        for message in client.messages:
+            if contains.lower() in message.message.lower():
+                return message
+        await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
+
+
+Waiter = Callable[[], Awaitable[None]]

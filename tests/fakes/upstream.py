@@ -1,0 +1,440 @@
+"""A fake OpenAI-compatible upstream: a real HTTP/1.1 server built on asyncio streams.
+
+Why: the end-to-end tests run vc-lsp as a subprocess that talks to its upstream over TCP with
+httpx, so the fake must be a genuine socket server speaking the exact OpenAI SSE framing. Replies
+are scripted (including faults), and every exchange is logged with timestamps and asyncio Events
+so tests can assert on latency and cancellation without sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.client import responses
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:  # Python 3.10 has no typing.Unpack; mypy knows typing_extensions anyway
+    from typing_extensions import Unpack
+
+CREATED = 1779438767
+DEFAULT_MODELS = ["fake-model", "fast-model"]
+
+_ERROR_DEFAULTS: dict[int, tuple[str, str, str | None]] = {
+    400: ("Invalid request.", "invalid_request_error", None),
+    401: ("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"),
+    403: ("Forbidden.", "invalid_request_error", None),
+    404: ("The model does not exist.", "invalid_request_error", "model_not_found"),
+    429: ("Rate limit reached for requests.", "requests", "rate_limit_exceeded"),
+}
+
+
+def error_body(
+    status: int, message: str | None = None, type: str | None = None, code: str | None = None,
+    param: str | None = None,
+) -> dict[str, Any]:
+    """Build the inner OpenAI error object, with realistic defaults per HTTP status."""
+    d_msg, d_type, d_code = _ERROR_DEFAULTS.get(
+        status, ("The server had an error while processing your request.", "server_error", None))
+    return {"message": message or d_msg, "type": type or d_type, "param": param,
+            "code": code if code is not None else d_code}
+
+
+class ReplyOptions(TypedDict, total=False):
+    """Keyword options shared by the Reply constructors (mirrors the Reply fields)."""
+
+    reasoning: list[str]
+    delay: float
+    first_delay: float
+    finish_reason: str
+    usage: dict[str, int] | None
+    endless: bool
+    status: int
+    error_body: dict[str, Any] | None
+    headers: dict[str, str]
+    error_chunk: bool
+    malformed: bool
+    drop: bool
+    hang: bool
+    no_headers_hang: bool
+
+
+@dataclass
+class Reply:
+    """One scripted answer to a chat completion request (a normal stream or a fault)."""
+
+    pieces: list[list[str]] = field(default_factory=lambda: [_split("fake completion", 4)])
+    n: int | None = None  # None: repeat the single choice as many times as the request's `n`
+    reasoning: list[str] = field(default_factory=list)  # sent as delta.reasoning_content first
+    delay: float = 0.0  # seconds before every SSE event but the first
+    first_delay: float = 0.0  # seconds before the first event (after headers) / JSON answer
+    finish_reason: str = "stop"
+    usage: dict[str, int] | None = None  # None: computed; sent if stream_options.include_usage
+    endless: bool = False  # cycle the content chunks until the client hangs up
+    status: int = 200  # != 200: JSON error body instead of a completion
+    error_body: dict[str, Any] | None = None  # None: defaults for `status`
+    headers: dict[str, str] = field(default_factory=dict)  # extra response headers
+    error_chunk: bool = False  # `data: {"error": ...}` after the first content chunk, then end
+    malformed: bool = False  # `data: {not json` after the first content chunk
+    drop: bool = False  # close the socket after the content, no finish_reason/[DONE]
+    hang: bool = False  # send the headers, then nothing until the client hangs up
+    no_headers_hang: bool = False  # never answer at all
+
+    @classmethod
+    def text(cls, content: str = "", *, chunks: list[str] | None = None,
+             chunk_size: int | None = None, n: int | None = None,
+             **opts: Unpack[ReplyOptions]) -> Reply:
+        """A streamed answer: `content` split every `chunk_size` (4) chars, or exact `chunks`."""
+        pieces = list(chunks) if chunks is not None else _split(content, chunk_size)
+        return cls(pieces=[pieces] * (n or 1), n=n, **opts)
+
+    @classmethod
+    def choices(cls, contents: list[str], *, chunk_size: int | None = None,
+                **opts: Unpack[ReplyOptions]) -> Reply:
+        """An n>1 answer: the choices' chunks are interleaved, each tagged with its index."""
+        return cls(pieces=[_split(c, chunk_size) for c in contents], n=len(contents), **opts)
+
+    @classmethod
+    def error(cls, status: int, message: str | None = None, *, type: str | None = None,
+              code: str | None = None, param: str | None = None, retry_after: float | None = None,
+              headers: dict[str, str] | None = None, first_delay: float = 0.0) -> Reply:
+        """An HTTP error with an OpenAI-style JSON body (and Retry-After if given)."""
+        hdrs = dict(headers or {})
+        if retry_after is not None:
+            hdrs["Retry-After"] = f"{retry_after:g}"
+        return cls(status=status, error_body=error_body(status, message, type, code, param),
+                   headers=hdrs, first_delay=first_delay)
+
+
+def _split(content: str, size: int | None) -> list[str]:
+    step = size or 4
+    return [content[i:i + step] for i in range(0, len(content), step)]
+
+
+@dataclass
+class RecordedRequest:
+    """One request as the fake saw it, plus what happened to its response."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    json: Any
+    received_at: float
+    first_byte_sent_at: float | None = None
+    finished_at: float | None = None
+    hung_up_at: float | None = None  # client closed before the response was complete
+    completed: bool = False  # the whole scripted response was written (incl. [DONE])
+    chunks_sent: int = 0  # SSE `data:` events written
+    reply: Reply | None = None
+    hung_up: asyncio.Event = field(default_factory=asyncio.Event)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class _Conn:
+    """Buffered reader/writer pair, so the hang-up watcher can read without losing bytes."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer, self.buf = reader, writer, bytearray()
+
+    async def _fill(self) -> None:
+        data = await self.reader.read(65536)
+        if not data:
+            raise asyncio.IncompleteReadError(bytes(self.buf), None)
+        self.buf += data
+
+    async def readline(self) -> bytes:
+        while (i := self.buf.find(b"\r\n")) < 0:
+            await self._fill()
+        line = bytes(self.buf[:i])
+        del self.buf[:i + 2]
+        return line
+
+    async def readexactly(self, n: int) -> bytes:
+        while len(self.buf) < n:
+            await self._fill()
+        data = bytes(self.buf[:n])
+        del self.buf[:n]
+        return data
+
+    async def wait_eof(self) -> None:
+        """Return once the peer closes; bytes read meanwhile are kept for the next request."""
+        with contextlib.suppress(OSError):
+            while data := await self.reader.read(65536):
+                self.buf += data
+
+
+async def _forever() -> None:
+    await asyncio.get_running_loop().create_future()
+
+
+def _head(status: int, headers: dict[str, str], close: bool) -> bytes:
+    lines = [f"HTTP/1.1 {status} {responses.get(status, 'Unknown')}"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    lines.append(f"Connection: {'close' if close else 'keep-alive'}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, separators=(",", ":"))
+
+
+class FakeUpstream:
+    """Scripted OpenAI-compatible server on 127.0.0.1:<random port>, in the caller's loop."""
+
+    def __init__(self, models: list[str] | None = None, default: Reply | None = None) -> None:
+        self.models = list(models or DEFAULT_MODELS)
+        self.default = default or Reply()
+        self.responder: Callable[[Any], Reply] | None = None
+        self.requests: list[RecordedRequest] = []
+        self.connections_opened = 0
+        self.port = 0
+        self._queue: deque[Reply] = deque()
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._arrived = asyncio.Event()
+        self._ids = itertools.count(1)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def chat_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == "/v1/chat/completions"]
+
+    def enqueue(self, *replies: Reply) -> None:
+        """Queue replies, consumed one per chat request; `default` answers once it is empty."""
+        self._queue.extend(replies)
+
+    async def wait_for_requests(self, n: int = 1, timeout: float | None = 30.0
+                                ) -> list[RecordedRequest]:
+        """Wait until at least `n` chat requests arrived (timeout is only a safety net)."""
+        async def _wait() -> None:
+            while len(self.chat_requests) < n:
+                await self._arrived.wait()
+        await asyncio.wait_for(_wait(), timeout)
+        return self.chat_requests
+
+    async def start(self) -> FakeUpstream:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        """Close the listener and every open connection (including hanging ones)."""
+        if self._server is None:
+            return
+        self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._server.wait_closed()
+        self._server = None
+
+    async def __aenter__(self) -> FakeUpstream:
+        return await self.start()
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.stop()
+
+    # -- connection handling -------------------------------------------------------------
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections_opened += 1
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        conn = _Conn(reader, writer)
+        try:
+            while await self._one_request(conn):
+                pass
+        except (asyncio.IncompleteReadError, OSError, ValueError):
+            pass  # peer went away between requests, or sent garbage
+        finally:
+            self._tasks.discard(task)
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+
+    async def _one_request(self, conn: _Conn) -> bool:
+        """Read and answer one request; return whether to keep the connection open."""
+        method, target, _ = (await conn.readline()).decode("latin-1").split(" ", 2)
+        headers: dict[str, str] = {}
+        while line := (await conn.readline()).decode("latin-1"):
+            key, _, value = line.partition(":")
+            key, value = key.strip().lower(), value.strip()
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            body = b""
+            while size := int((await conn.readline()).split(b";")[0], 16):
+                body += await conn.readexactly(size)
+                await conn.readline()
+            while await conn.readline():
+                pass  # trailers
+        else:
+            body = await conn.readexactly(int(headers.get("content-length", "0")))
+        try:
+            parsed: Any = json.loads(body) if body else None
+        except ValueError:
+            parsed = None
+        path = target.split("?", 1)[0]
+        rec = RecordedRequest(method, path, headers, body, parsed, time.perf_counter())
+        self.requests.append(rec)
+        close = headers.get("connection", "").lower() == "close"
+        if path == "/v1/chat/completions" and method == "POST":
+            self._arrived.set()
+            self._arrived = asyncio.Event()
+            return await self._chat(conn, rec, close)
+        if path == "/v1/models" and method == "GET":
+            data = [{"id": m, "object": "model", "created": CREATED, "owned_by": "fake"}
+                    for m in self.models]
+            return await self._finish_json(conn, rec, 200, {"object": "list", "data": data}, close)
+        err = error_body(404, f"Unknown route: {method} {path}", code="unknown_url")
+        return await self._finish_json(conn, rec, 404, {"error": err}, close)
+
+    async def _finish_json(self, conn: _Conn, rec: RecordedRequest, status: int, obj: Any,
+                           close: bool) -> bool:
+        try:
+            return await self._send_json(conn, rec, status, obj, {}, close)
+        finally:
+            rec.finished_at = time.perf_counter()
+            rec.done.set()
+
+    async def _chat(self, conn: _Conn, rec: RecordedRequest, close: bool) -> bool:
+        """Run the scripted reply while watching the socket, so hang-ups are seen at once."""
+        if self.responder is not None:
+            rec.reply = self.responder(rec.json)
+        else:
+            rec.reply = self._queue.popleft() if self._queue else self.default
+        watcher = asyncio.create_task(conn.wait_eof())
+        sender = asyncio.create_task(self._answer(conn, rec, rec.reply, close))
+        try:
+            await asyncio.wait({watcher, sender}, return_when=asyncio.FIRST_COMPLETED)
+            if sender.done() and not isinstance(sender.exception(), OSError):
+                return sender.result()  # re-raises unexpected errors from the sender
+            rec.hung_up_at = time.perf_counter()
+            rec.hung_up.set()
+            return False
+        finally:
+            for t in (watcher, sender):
+                t.cancel()
+            await asyncio.gather(watcher, sender, return_exceptions=True)
+            rec.finished_at = time.perf_counter()
+            rec.done.set()
+
+    async def _write(self, conn: _Conn, rec: RecordedRequest, data: bytes) -> None:
+        if rec.first_byte_sent_at is None:
+            rec.first_byte_sent_at = time.perf_counter()
+        conn.writer.write(data)
+        await conn.writer.drain()
+
+    async def _send_json(self, conn: _Conn, rec: RecordedRequest, status: int, obj: Any,
+                         headers: dict[str, str], close: bool) -> bool:
+        body = json.dumps(obj).encode()
+        hdrs = {"Content-Type": "application/json", "Content-Length": str(len(body)), **headers}
+        await self._write(conn, rec, _head(status, hdrs, close) + body)
+        rec.completed = True
+        return not close
+
+    async def _answer(self, conn: _Conn, rec: RecordedRequest, reply: Reply, close: bool) -> bool:
+        if not isinstance(rec.json, dict):
+            err = error_body(400, "Request body is not a JSON object.")
+            return await self._send_json(conn, rec, 400, {"error": err}, {}, close)
+        req: dict[str, Any] = rec.json
+        if reply.no_headers_hang:
+            await _forever()
+        choices = reply.pieces if reply.n is not None else reply.pieces * int(req.get("n") or 1)
+        model = str(req.get("model") or self.models[0])
+        if reply.status != 200:
+            await asyncio.sleep(reply.first_delay)
+            err = reply.error_body or error_body(reply.status)
+            return await self._send_json(conn, rec, reply.status, {"error": err}, reply.headers,
+                                         close)
+        if not req.get("stream"):
+            if reply.hang:
+                await _forever()
+            await asyncio.sleep(reply.first_delay)
+            if reply.drop:
+                return False
+            return await self._send_json(conn, rec, 200, self._completion(
+                reply, choices, model, next(self._ids)), reply.headers, close)
+        hdrs = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+                "Transfer-Encoding": "chunked", **reply.headers}
+        await self._write(conn, rec, _head(200, hdrs, close))
+        if reply.hang:
+            await _forever()
+        include_usage = bool((req.get("stream_options") or {}).get("include_usage"))
+        events = _sse_events(reply, choices, model, next(self._ids), include_usage)
+        for i, payload in enumerate(events):
+            await asyncio.sleep(reply.delay if i else reply.first_delay)
+            data = f"data: {payload}\n\n".encode()
+            await self._write(conn, rec, b"%x\r\n%s\r\n" % (len(data), data))
+            rec.chunks_sent += 1
+        if reply.drop:
+            return False
+        await self._write(conn, rec, b"0\r\n\r\n")
+        rec.completed = True
+        return not close
+
+    @staticmethod
+    def _completion(reply: Reply, choices: list[list[str]], model: str, n: int) -> Any:
+        message = [{"role": "assistant", "content": "".join(p)} for p in choices]
+        if reply.reasoning:
+            for m in message:
+                m["reasoning_content"] = "".join(reply.reasoning)
+        return {"id": f"chatcmpl-fake{n}", "object": "chat.completion", "created": CREATED,
+                "model": model, "choices": [
+                    {"index": i, "message": m, "logprobs": None,
+                     "finish_reason": reply.finish_reason} for i, m in enumerate(message)],
+                "usage": _usage(reply, choices)}
+
+
+def _usage(reply: Reply, choices: list[list[str]]) -> dict[str, int]:
+    if reply.usage is not None:
+        return reply.usage
+    completion = sum(len(p) for p in choices)
+    return {"prompt_tokens": 10, "completion_tokens": completion,
+            "total_tokens": 10 + completion}
+
+
+def _sse_events(reply: Reply, choices: list[list[str]], model: str, n: int,
+                include_usage: bool) -> Iterator[str]:
+    """Yield the `data:` payloads of one OpenAI chat.completion.chunk stream."""
+    def chunk(index: int, delta: dict[str, str], finish: str | None = None) -> str:
+        return _dumps({"id": f"chatcmpl-fake{n}", "object": "chat.completion.chunk",
+                       "created": CREATED, "model": model,
+                       "choices": [{"index": index, "delta": delta, "finish_reason": finish}]})
+
+    for i in range(len(choices)):
+        yield chunk(i, {"role": "assistant", "content": ""})
+    for piece in reply.reasoning:
+        for i in range(len(choices)):
+            yield chunk(i, {"reasoning_content": piece})
+    content = [(i, p) for row in itertools.zip_longest(*choices)
+               for i, p in enumerate(row) if p is not None]
+    for i, piece in content[:1]:
+        yield chunk(i, {"content": piece})
+    if reply.malformed:
+        yield "{not json"
+    if reply.error_chunk:
+        yield _dumps({"error": reply.error_body or error_body(500)})
+        return
+    for i, piece in itertools.cycle(content) if reply.endless else content[1:]:
+        yield chunk(i, {"content": piece})
+    if reply.drop:
+        return
+    for i in range(len(choices)):
+        yield chunk(i, {}, reply.finish_reason)
+    if include_usage:
+        yield _dumps({"id": f"chatcmpl-fake{n}", "object": "chat.completion.chunk",
+                      "created": CREATED, "model": model, "choices": [],
+                      "usage": _usage(reply, choices)})
+    yield "[DONE]"

@@ -1,0 +1,54 @@
+"""Command line: ``vc-lsp`` serves LSP on stdio; flags for TCP debugging and logging."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from . import __version__
+from .redact import RedactingFilter
+
+
+def _setup_logging(level: str, path: str | None) -> None:
+    """Logs never go to stdout: stdout is the LSP channel."""
+    handler: logging.Handler = (logging.FileHandler(path, encoding="utf-8") if path
+                                else logging.StreamHandler(sys.stderr))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    if level.upper() != "DEBUG":
+        for noisy in ("httpx", "httpcore", "hpack", "pygls.protocol", "pygls.feature_manager"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="vc-lsp",
+        description="AI completions and edits for any LSP editor (stdio language server).",
+    )
+    p.add_argument("--version", action="version", version=f"vc-lsp {__version__}")
+    p.add_argument("--stdio", action="store_true", help="serve on stdin/stdout (the default)")
+    p.add_argument("--tcp", metavar="HOST:PORT", help="serve on TCP instead, for debugging")
+    p.add_argument("--log-file", metavar="PATH", help="write logs here instead of stderr")
+    p.add_argument("--log-level", default="INFO",
+                   choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    _setup_logging(args.log_level, args.log_file)
+    from .server import create_server
+
+    server = create_server()
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not port.isdigit():
+            parser().error("--tcp expects HOST:PORT, e.g. 127.0.0.1:2087")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0

@@ -1,0 +1,1 @@
+"""LSP handlers, one module per feature; each stays thin and calls the service that owns it."""

@@ -1,0 +1,102 @@
+"""``textDocument/inlineCompletion`` and the ``textDocument/completion`` fallback."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from .. import positions
+from ..inline.service import CompletionQuery
+
+if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
+    from ..server import VcServer
+
+log = logging.getLogger(__name__)
+_WORD = re.compile(r"[\w$]*$")
+
+
+def register(server: VcServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    async def inline_completion(
+        ls: VcServer, params: types.InlineCompletionParams
+    ) -> list[types.InlineCompletionItem]:
+        query = _query(ls, params.text_document.uri, params.position,
+                       invoked=params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked)
+        if query is None:
+            return []
+        items = await ls.inline.complete(query)
+        return [types.InlineCompletionItem(insert_text=text) for text in items]
+
+
+def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
+    """Offer plain completion items only to clients that cannot show ghost text (or on request)."""
+    mode = server.settings.inline.completion_fallback
+    has_inline = bool(caps.text_document and caps.text_document.inline_completion)
+    if mode == "never" or (mode == "auto" and has_inline):
+        return
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
+    async def completion(ls: VcServer, params: types.CompletionParams) -> types.CompletionList:
+        empty = types.CompletionList(is_incomplete=True, items=[])
+        query = _query(ls, params.text_document.uri, params.position, invoked=True)
+        if query is None:
+            return empty
+        budget = ls.settings.inline.completion_budget_ms / 1000
+        items = await ls.inline.complete(query, budget_s=budget)
+        doc = positions.snapshot(ls.workspace, query.uri)
+        if doc is None or not items or doc.version != query.version:
+            return empty
+        return types.CompletionList(is_incomplete=True,
+                                    items=[_item(doc, query.offset, text) for text in items])
+
+
+def _query(ls: VcServer, uri: str, position: types.Position, *,
+           invoked: bool) -> CompletionQuery | None:
+    if not ls.settings.inline.enabled:
+        return None
+    doc = positions.snapshot(ls.workspace, uri)
+    if doc is None:
+        log.info("completion for a document that is not open: %s", uri)
+        return None
+    offset = positions.offset_at(doc, position)
+    if offset is None:
+        log.warning("position %s:%s is outside %s (version %s)", position.line,
+                    position.character, uri, doc.version)
+        return None
+    version = doc.version
+
+    def is_current() -> bool:
+        live = ls.workspace.text_documents.get(uri)
+        return live is not None and live.version == version
+
+    return CompletionQuery(uri=uri, text=doc.source, offset=offset, language=doc.language_id or "",
+                           invoked=invoked, is_current=is_current, version=version)
+
+
+def _item(doc: TextDocument, offset: int, text: str) -> types.CompletionItem:
+    """Replace the word being typed, so clients that filter by it keep the item visible."""
+    line_start = doc.source.rfind("\n", 0, offset) + 1
+    word = _WORD.search(doc.source[line_start:offset])
+    start = offset - len(word.group()) if word else offset
+    typed = doc.source[start:offset]
+    edit_range = types.Range(positions.position_at(doc, start), positions.position_at(doc, offset))
+    first = text.split("\n", 1)[0]
+    label = (typed + first).strip() or text.strip().split("\n", 1)[0]
+    if "\n" in text or len(label) > 60:
+        label = label[:60] + "…"
+    return types.CompletionItem(
+        label=label,
+        kind=types.CompletionItemKind.Snippet,
+        detail="vc-lsp",
+        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                          value=f"```{doc.language_id or ''}\n{typed + text}\n```"),
+        filter_text=typed + first,
+        text_edit=types.TextEdit(range=edit_range, new_text=typed + text),
+        insert_text_format=types.InsertTextFormat.PlainText,
+        insert_text_mode=types.InsertTextMode.AsIs,
+    )

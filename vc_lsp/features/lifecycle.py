@@ -1,0 +1,86 @@
+"""Initialize, configuration, document sync and shutdown."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ..redact import remember_env_secret
+from ..upstream.errors import ModelNotFound, UpstreamError
+
+if TYPE_CHECKING:
+    from ..server import VcServer
+
+log = logging.getLogger(__name__)
+
+
+def register(server: VcServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: VcServer, params: types.InitializeParams) -> None:
+        ls.apply_settings("init", params.initialization_options or {})
+        remember_env_secret(ls.settings.api_key_env)
+        from . import inline
+
+        inline.register_fallback(ls, params.capabilities)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: VcServer, _: types.InitializedParams) -> None:
+        await pull_configuration(ls)
+        ls.run_task(check_setup(ls), "setup check")
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: VcServer,
+                                       params: types.DidChangeConfigurationParams) -> None:
+        if not await pull_configuration(ls):
+            ls.apply_settings("client", params.settings)
+        ls.notifier.forget()
+        remember_env_secret(ls.settings.api_key_env)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: VcServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.registry.cancel(params.text_document.uri, "inline", reason="document changed")
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: VcServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.registry.cancel(params.text_document.uri, reason="document closed")
+        ls.inline.cache.drop(params.text_document.uri)
+
+    @server.feature(types.SHUTDOWN)
+    async def shutdown(ls: VcServer, _: None) -> None:
+        ls.registry.cancel_all()
+        await ls.upstream.aclose()
+
+
+async def pull_configuration(ls: VcServer) -> bool:
+    """``workspace/configuration`` when the client offers it; False when it does not."""
+    caps = ls.client_capabilities.workspace
+    if not (caps and caps.configuration):
+        return False
+    try:
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="vcLsp")]))
+    except Exception as exc:  # a client that advertises but fails must not stop the server
+        log.warning("workspace/configuration failed: %s", exc)
+        return False
+    if result and isinstance(result[0], dict):
+        ls.apply_settings("client", {"vcLsp": result[0]})
+    return True
+
+
+async def check_setup(ls: VcServer) -> None:
+    """Warm the connection and catch a wrong key or model before the first keystroke."""
+    s = ls.settings
+    try:
+        models = await ls.upstream.models()
+    except UpstreamError as err:
+        if err.cause in ("auth", "network"):
+            ls.notifier.upstream(err)
+        else:
+            log.info("model list unavailable: %s", err.detail)
+        return
+    missing = {s.inline_model, s.actions_model} - set(models)
+    if models and missing:
+        for name in sorted(missing):
+            ls.notifier.upstream(ModelNotFound("not in /models", base_url=s.base_url, model=name))

@@ -1,0 +1,36 @@
+"""Client positions to string offsets and back, only through pygls's negotiated codec.
+
+Columns are UTF-8 bytes, UTF-16 units or code points depending on the client; indexing a Python
+string with one breaks on CJK and emoji. Every conversion in the server goes through here.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pygls.workspace import TextDocument, Workspace
+
+
+def snapshot(workspace: Workspace, uri: str) -> TextDocument | None:
+    """A frozen copy of an open document; ``None`` for documents the client never opened."""
+    if uri not in workspace.text_documents:
+        return None
+    live = workspace.get_text_document(uri)
+    return TextDocument(uri, source=live.source, version=live.version,
+                        language_id=live.language_id, position_codec=live.position_codec)
+
+
+def offset_at(doc: TextDocument, position: types.Position) -> int | None:
+    """The string offset of ``position``, or ``None`` when it lies outside the document."""
+    lines = doc.lines
+    if position.line < 0 or position.character < 0 or position.line > len(lines):
+        return None
+    if position.line == len(lines):
+        return len(doc.source) if position.character == 0 else None
+    text = lines[position.line].rstrip("\r\n")
+    if position.character > doc.position_codec.client_num_units(text):
+        return None
+    return doc.offset_at_position(types.Position(position.line, position.character))
+
+
+def position_at(doc: TextDocument, offset: int) -> types.Position:
+    return doc.client_position_at_offset(offset)

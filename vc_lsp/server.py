@@ -1,0 +1,75 @@
+"""The language server object: owns the shared services every feature uses."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from . import __version__
+from .config import SettingsStore
+from .inflight import InflightRegistry
+from .inline.service import InlineCompleter
+from .notify import Notifier
+from .redact import redact
+from .upstream.client import UpstreamClient
+
+log = logging.getLogger(__name__)
+
+
+class VcServer(LanguageServer):
+    """One instance per editor session; features reach services through it, never globals."""
+
+    def __init__(self) -> None:
+        super().__init__("vc-lsp", __version__)
+        self.settings_store = SettingsStore()
+        self.upstream = UpstreamClient(self.settings_store.current)
+        self.registry = InflightRegistry()
+        self.notifier = Notifier(self._show)
+        self.inline = InlineCompleter(self.upstream, self.registry, self.notifier,
+                                      lambda: self.settings_store.current)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def settings(self) -> Any:
+        return self.settings_store.current
+
+    def _show(self, message: str, kind: types.MessageType) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def apply_settings(self, layer: str, raw: Any) -> None:
+        """Rebuild settings from a new layer, tell the user about new problems, retune clients."""
+        for problem in self.settings_store.update(layer, raw):
+            self.notifier.tell(f"setting:{problem}", f"vc-lsp: {problem}")
+        self.upstream.configure(self.settings_store.current)
+
+    def run_task(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        """A background task that is kept alive and whose failure is logged, not lost."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("%s failed: %s", name, redact(repr(t.exception())))
+
+        task.add_done_callback(done)
+        return task
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Internal errors go to the log; the user hears only about things they can act on."""
+        log.error("internal error (%s): %s", getattr(source, "__name__", source),
+                  redact(repr(error)))
+
+
+def create_server() -> VcServer:
+    from .features import inline, lifecycle
+
+    server = VcServer()
+    lifecycle.register(server)
+    inline.register(server)
+    return server

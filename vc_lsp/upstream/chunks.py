@@ -1,0 +1,74 @@
+"""Parse OpenAI ``chat.completion.chunk`` payloads into the few events the server cares about."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import BadStream, UpstreamError, classify
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """New visible text for one choice (reasoning already removed)."""
+
+    index: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    index: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    prompt_tokens: int
+    completion_tokens: int
+
+
+Event = Delta | Finish | Usage
+
+
+def parse_chunk(data: str, *, base_url: str, model: str, key_env: str) -> list[Event]:
+    """One SSE ``data:`` payload to events; an ``{"error": ...}`` chunk raises its typed error."""
+    try:
+        obj = json.loads(data)
+    except ValueError as exc:
+        raise BadStream(f"malformed chunk: {data[:80]!r}", base_url=base_url, model=model) from exc
+    if not isinstance(obj, dict):
+        raise BadStream(f"unexpected chunk: {data[:80]!r}", base_url=base_url, model=model)
+    if "error" in obj:
+        raise _stream_error(obj["error"], base_url=base_url, model=model, key_env=key_env)
+    return list(events_of(obj))
+
+
+def events_of(obj: dict[str, Any]) -> list[Event]:
+    """Works for stream chunks (``delta``) and whole answers (``message``) alike."""
+    events: list[Event] = []
+    for choice in obj.get("choices") or ():
+        if not isinstance(choice, dict):
+            continue
+        index = choice.get("index", 0)
+        part = choice.get("delta") or choice.get("message") or {}
+        content = part.get("content") if isinstance(part, dict) else None
+        if isinstance(content, str) and content:
+            events.append(Delta(index, content))
+        reason = choice.get("finish_reason")
+        if reason:
+            events.append(Finish(index, str(reason)))
+    usage = obj.get("usage")
+    if isinstance(usage, dict):
+        events.append(
+            Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
+        )
+    return events
+
+
+def _stream_error(err: Any, *, base_url: str, model: str, key_env: str) -> UpstreamError:
+    body = json.dumps({"error": err}).encode()
+    status = err.get("code") if isinstance(err, dict) else None
+    status = status if isinstance(status, int) and 400 <= status < 600 else 502
+    return classify(status, body, base_url=base_url, model=model, retry_after=None, key_env=key_env)

@@ -1,0 +1,158 @@
+"""Typed upstream failures, each knowing how to tell the user what happened and what to do."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class UpstreamError(Exception):
+    """Base: ``cause`` groups repeats so the user is told once per cause, not per keystroke."""
+
+    cause = "upstream"
+
+    def __init__(self, detail: str = "", *, base_url: str = "", model: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.base_url = base_url
+        self.model = model
+
+    def user_message(self) -> str:
+        return f"vc-lsp: the AI request failed: {self.detail}"
+
+
+class AuthError(UpstreamError):
+    cause = "auth"
+
+    def __init__(self, detail: str = "", *, key_env: str = "", key_set: bool = True, **kw: Any):
+        super().__init__(detail, **kw)
+        self.key_env = key_env
+        self.key_set = key_set
+
+    def user_message(self) -> str:
+        if not self.key_set:
+            return (
+                f"vc-lsp: no API key. Set the environment variable {self.key_env} before starting "
+                f"your editor (or set 'apiKeyEnv' to the variable that holds your key)."
+            )
+        return (
+            f"vc-lsp: {self.base_url} rejected the API key in {self.key_env} ({self.detail}). "
+            f"Check the key, export it again and restart the language server."
+        )
+
+
+class ModelNotFound(UpstreamError):
+    cause = "model"
+
+    def user_message(self) -> str:
+        return (
+            f"vc-lsp: model '{self.model}' is not available at {self.base_url}. "
+            f"Run 'vc-lsp models' to list the models and set 'model' (or 'inline.model')."
+        )
+
+
+class BadRequest(UpstreamError):
+    cause = "request"
+
+    def __init__(self, detail: str = "", *, param: str | None = None, **kw: Any) -> None:
+        super().__init__(detail, **kw)
+        self.param = param
+
+    def user_message(self) -> str:
+        return f"vc-lsp: {self.base_url} refused the request for '{self.model}': {self.detail}"
+
+
+class RateLimited(UpstreamError):
+    cause = "rate"
+
+    def __init__(self, detail: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(detail, **kw)
+        self.retry_after = retry_after
+
+    def user_message(self) -> str:
+        wait = f" Pausing requests for {self.retry_after:g} s." if self.retry_after else ""
+        return f"vc-lsp: rate limited by {self.base_url} ({self.detail}).{wait}"
+
+
+class ServerError(UpstreamError):
+    cause = "server"
+
+    def user_message(self) -> str:
+        return (
+            f"vc-lsp: the AI service at {self.base_url} failed ({self.detail}). "
+            f"It is usually temporary; completions resume by themselves."
+        )
+
+
+class UpstreamTimeout(UpstreamError):
+    cause = "timeout"
+
+    def __init__(self, detail: str = "", *, setting: str = "", **kw: Any) -> None:
+        super().__init__(detail, **kw)
+        self.setting = setting
+
+    def user_message(self) -> str:
+        return (
+            f"vc-lsp: {self.base_url} did not answer in time ({self.detail}). Check your network, "
+            f"or raise '{self.setting}' for a slow model."
+        )
+
+
+class NetworkError(UpstreamError):
+    cause = "network"
+
+    def user_message(self) -> str:
+        return (
+            f"vc-lsp: cannot reach {self.base_url} ({self.detail}). "
+            f"Check the network, a proxy, or 'baseUrl'."
+        )
+
+
+class BadStream(UpstreamError):
+    cause = "stream"
+
+    def user_message(self) -> str:
+        return f"vc-lsp: the answer from {self.base_url} broke off ({self.detail}). Try again."
+
+
+def error_text(body: bytes) -> tuple[str, str | None]:
+    """Pull ``(message, param)`` from an OpenAI-style error body, or a trimmed raw body."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body.decode("utf-8", "replace").strip()[:300], None
+    err = data.get("error", data) if isinstance(data, dict) else data
+    if isinstance(err, dict):
+        message = err.get("message") or err.get("detail") or json.dumps(err)[:300]
+        param = err.get("param")
+        return str(message)[:300], param if isinstance(param, str) else None
+    return str(err)[:300], None
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # HTTP-date form: rare for APIs; fall back to the default pause
+
+
+def classify(
+    status: int, body: bytes, *, base_url: str, model: str, retry_after: str | None, key_env: str
+) -> UpstreamError:
+    """Map an HTTP error answer to the one error type the user should hear about."""
+    message, param = error_text(body)
+    detail = f"HTTP {status}: {message}" if message else f"HTTP {status}"
+    kw: dict[str, Any] = {"base_url": base_url, "model": model}
+    lowered = message.lower()
+    if status in (401, 403):
+        return AuthError(detail, key_env=key_env, **kw)
+    if status == 404 or ("model" in lowered and ("not found" in lowered or "not exist" in lowered
+                                                 or "unknown" in lowered or "invalid model" in lowered)):
+        return ModelNotFound(detail, **kw)
+    if status == 429:
+        return RateLimited(detail, retry_after=retry_after_seconds(retry_after), **kw)
+    if status >= 500:
+        return ServerError(detail, **kw)
+    return BadRequest(detail, param=param, **kw)
