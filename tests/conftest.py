@@ -72,7 +72,7 @@ def lsp(upstream: FakeUpstream, tmp_path: Path) -> Session:
                 opts[key] = {**opts[key], **value}
             else:
                 opts[key] = value
-        await client.initialize_session(types.InitializeParams(
+        client.init_result = await client.initialize_session(types.InitializeParams(
             capabilities=capabilities(inline=inline, encoding=encoding, config_pull=config_pull),
             initialization_options=opts,
         ))

@@ -8,29 +8,75 @@ own, so one bad value falls back to its default instead of discarding the whole 
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
-from collections.abc import Mapping
-from typing import Any, Literal, TypeVar
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, TypeVar, cast
 
 import attrs
-import cattrs
-from attrs import validators as v
 
 DEFAULT_BASE_URL = "https://coder.api.visioncoder.cn/v1"
 DEFAULT_API_KEY_ENV = "VISIONCODER_API_KEY"
 DEFAULT_MODEL = "gpt-5.4"
 SECTION = "vcLsp"
+ENV_VARS = {"baseUrl": "VC_LSP_BASE_URL", "model": "VC_LSP_MODEL"}
+
+
+class Invalid(ValueError):
+    """A value that breaks a rule; ``words`` says what is expected, e.g. ``from 0 to 2``."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__(f"must be {words}")
+        self.words = words
+
+
+@attrs.frozen
+class Rule:
+    """An attrs validator that also knows how to describe itself to the user."""
+
+    words: str
+    test: Callable[[Any], bool]
+    allow_none: bool = False
+
+    def __call__(self, _inst: Any, _attribute: Any, value: Any) -> None:
+        if value is None and self.allow_none:
+            return
+        try:
+            ok = value is not None and self.test(value)
+        except TypeError:
+            ok = False
+        if not ok:
+            raise Invalid(self.words)
+
+
+def between(low: float, high: float, *, allow_none: bool = False) -> Rule:
+    return Rule(f"from {low:g} to {high:g}", lambda x: low <= x <= high, allow_none)
+
+
+def at_least(low: float, *, allow_none: bool = False) -> Rule:
+    return Rule(f"{low:g} or more", lambda x: x >= low, allow_none)
+
+
+def _choice_words(choices: tuple[Any, ...]) -> str:
+    shown = [json.dumps(c) for c in choices]
+    return "one of " + ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else shown[0]
+
+
+def one_of(*choices: str) -> Rule:
+    return Rule(_choice_words(choices), lambda x: x in choices)
 
 
 @attrs.frozen(kw_only=True)
 class Timeouts:
     """Upstream time limits; each failure mode gets its own so a slow model is not a dead one."""
 
-    connect_ms: int = attrs.field(default=5_000, validator=v.ge(1))
-    first_token_ms: int = attrs.field(default=20_000, validator=v.ge(1))
-    between_chunks_ms: int = attrs.field(default=15_000, validator=v.ge(1))
-    total_ms: int = attrs.field(default=120_000, validator=v.ge(1))
+    connect_ms: int = attrs.field(default=5_000, validator=at_least(1))
+    first_token_ms: int = attrs.field(default=20_000, validator=at_least(1))
+    between_chunks_ms: int = attrs.field(default=15_000, validator=at_least(1))
+    total_ms: int = attrs.field(default=120_000, validator=at_least(1))
 
 
 @attrs.frozen(kw_only=True)
@@ -39,17 +85,17 @@ class InlineSettings:
 
     enabled: bool = True
     model: str | None = None
-    temperature: float | None = attrs.field(default=None, validator=v.optional(v.and_(v.ge(0), v.le(2))))
-    max_tokens: int = attrs.field(default=256, validator=v.ge(1))
-    n: int = attrs.field(default=1, validator=v.and_(v.ge(1), v.le(5)))
-    debounce_ms: int = attrs.field(default=75, validator=v.and_(v.ge(0), v.le(5_000)))
-    max_lines: int = attrs.field(default=12, validator=v.ge(1))
-    prefix_chars: int = attrs.field(default=6_000, validator=v.ge(0))
-    suffix_chars: int = attrs.field(default=2_000, validator=v.ge(0))
+    temperature: float | None = attrs.field(default=None, validator=between(0, 2, allow_none=True))
+    max_tokens: int = attrs.field(default=256, validator=at_least(1))
+    n: int = attrs.field(default=1, validator=between(1, 5))
+    debounce_ms: int = attrs.field(default=75, validator=between(0, 5_000))
+    max_lines: int = attrs.field(default=12, validator=at_least(1))
+    prefix_chars: int = attrs.field(default=6_000, validator=at_least(0))
+    suffix_chars: int = attrs.field(default=2_000, validator=at_least(0))
     completion_fallback: Literal["auto", "always", "never"] = attrs.field(
-        default="auto", validator=v.in_(("auto", "always", "never"))
+        default="auto", validator=one_of("auto", "always", "never")
     )
-    completion_budget_ms: int = attrs.field(default=1_500, validator=v.ge(0))
+    completion_budget_ms: int = attrs.field(default=1_500, validator=at_least(0))
 
 
 @attrs.frozen(kw_only=True)
@@ -57,23 +103,30 @@ class ActionSettings:
     """Code actions (explain, edit, fix): a stronger model and room for longer answers."""
 
     model: str | None = None
-    temperature: float | None = attrs.field(default=None, validator=v.optional(v.and_(v.ge(0), v.le(2))))
-    max_tokens: int = attrs.field(default=4_096, validator=v.ge(1))
-    max_selection_lines: int = attrs.field(default=400, validator=v.ge(1))
-    context_lines: int = attrs.field(default=40, validator=v.ge(0))
-    throttle_ms: int = attrs.field(default=100, validator=v.ge(0))
+    temperature: float | None = attrs.field(default=None, validator=between(0, 2, allow_none=True))
+    max_tokens: int = attrs.field(default=4_096, validator=at_least(1))
+    max_selection_lines: int = attrs.field(default=400, validator=at_least(1))
+    context_lines: int = attrs.field(default=40, validator=at_least(0))
+    throttle_ms: int = attrs.field(default=100, validator=at_least(0))
+
+
+_URL = re.compile(r"https?://\S+")
+_ENV_NAME = re.compile(r"\w+")
 
 
 @attrs.frozen(kw_only=True)
 class Settings:
     """Everything the user can set; field docs live in settings.schema.json and README.md."""
 
-    base_url: str = attrs.field(default=DEFAULT_BASE_URL, validator=v.matches_re(r"https?://\S+"))
-    api_key_env: str = attrs.field(default=DEFAULT_API_KEY_ENV, validator=v.matches_re(r"\w+"))
-    model: str = attrs.field(default=DEFAULT_MODEL, validator=v.min_len(1))
-    temperature: float = attrs.field(default=0.2, validator=v.and_(v.ge(0), v.le(2)))
-    top_p: float | None = attrs.field(default=None, validator=v.optional(v.and_(v.ge(0), v.le(1))))
-    max_tokens: int | None = attrs.field(default=None, validator=v.optional(v.ge(1)))
+    base_url: str = attrs.field(default=DEFAULT_BASE_URL, validator=Rule(
+        "an http:// or https:// URL without spaces", lambda x: bool(_URL.fullmatch(x))))
+    api_key_env: str = attrs.field(default=DEFAULT_API_KEY_ENV, validator=Rule(
+        "the name of an environment variable (letters, digits and _ only)",
+        lambda x: bool(_ENV_NAME.fullmatch(x))))
+    model: str = attrs.field(default=DEFAULT_MODEL, validator=Rule("not empty", lambda x: x != ""))
+    temperature: float = attrs.field(default=0.2, validator=between(0, 2))
+    top_p: float | None = attrs.field(default=None, validator=between(0, 1, allow_none=True))
+    max_tokens: int | None = attrs.field(default=None, validator=at_least(1, allow_none=True))
     seed: int | None = None
     user: str | None = None
     extra_params: dict[str, Any] = attrs.field(factory=dict)
@@ -109,36 +162,99 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def _strict_converter() -> cattrs.Converter:
-    """cattrs coerces ``"false"`` to True and ``"5"`` to 5; settings must not guess like that."""
-    conv = cattrs.Converter()
+# --- turning user JSON into typed values, with plain-words problems -----------------------
 
-    def exact(kind: type, *accepted: type) -> None:
-        ok = accepted or (kind,)
+_TYPE_WORDS: dict[Any, str] = {bool: "true or false", int: "a whole number", float: "a number",
+                               str: "a string", dict: "an object"}
 
-        def hook(value: Any, _: Any) -> Any:
-            if isinstance(value, bool) and bool not in ok:
-                raise TypeError(f"expected {_type_words(kind)}")
-            if not isinstance(value, ok):
-                raise TypeError(f"expected {_type_words(kind)}")
-            return kind(value)
 
-        conv.register_structure_hook(kind, hook)
+def _is_settings_class(kind: Any) -> bool:
+    return isinstance(kind, type) and attrs.has(kind)
 
-    exact(bool)
-    exact(int)
-    exact(float, int, float)
-    exact(str)
-    return conv
+
+def _parts(kind: Any) -> tuple[Any, bool]:
+    """``(inner type, accepts null)`` for ``X | None`` and plain ``X`` alike."""
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        return (args[0] if len(args) == 1 else kind), len(args) < len(typing.get_args(kind))
+    return kind, False
 
 
 def _type_words(kind: Any) -> str:
-    return {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}.get(
-        kind, str(kind)
-    )
+    inner, _ = _parts(kind)
+    if typing.get_origin(inner) is Literal:
+        return _choice_words(typing.get_args(inner))
+    return _TYPE_WORDS.get(typing.get_origin(inner) or inner, "a value of another kind")
 
 
-_converter = _strict_converter()
+def requirement(field: attrs.Attribute[Any]) -> str:
+    """What a field accepts, in words: ``a whole number from 0 to 5000``."""
+    words = _type_words(field.type)
+    rule = field.validator
+    if isinstance(rule, Rule) and not words.startswith("one of"):
+        words = f"{words} {rule.words}" if rule.words[0].isdigit() or rule.words.startswith(
+            "from") else f"{words}: {rule.words}"
+    return words
+
+
+def _coerce(value: Any, kind: Any) -> Any:
+    """``value`` as ``kind`` without guessing: ``"false"`` is not a bool, ``"5"`` not an int."""
+    inner, nullable = _parts(kind)
+    if value is None:
+        if nullable:
+            return None
+        raise Invalid(_type_words(kind))
+    origin = typing.get_origin(inner) or inner
+    if origin is Literal:
+        if isinstance(value, str) and value in typing.get_args(inner):
+            return value
+    elif origin is bool:
+        if isinstance(value, bool):
+            return value
+    elif origin is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif origin is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    elif origin is str:
+        if isinstance(value, str):
+            return value
+    elif origin is dict:
+        if isinstance(value, Mapping):
+            return dict(value)
+    elif inner is Any:
+        return value
+    raise Invalid(_type_words(kind))
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=lambda o: type(o).__name__)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _quoted_hint(value: Any, kind: Any) -> str:
+    """``"false"`` for a bool or ``"5"`` for a number: the user only needs to drop the quotes."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return ""
+    try:
+        _coerce(parsed, kind)
+    except Invalid:
+        return ""
+    return " (write it without quotes)"
+
+
+def _default_of(field: attrs.Attribute[Any]) -> Any:
+    default = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        return default.factory()
+    return default
+
+
 T = TypeVar("T")
 
 
@@ -156,8 +272,9 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
     for key, value in override.items():
         if value is None:
             continue
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = merge(out[key], value)
+        if isinstance(value, Mapping):
+            below = out.get(key)
+            out[key] = merge(below if isinstance(below, Mapping) else {}, value)
         else:
             out[key] = value
     return out
@@ -166,74 +283,75 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
 def build(cls: type[T], raw: Mapping[str, Any], prefix: str = "") -> tuple[T, list[SettingError]]:
     """Structure ``raw`` into ``cls`` field by field; a bad field keeps its default."""
     errors: list[SettingError] = []
-    fields = {camel(f.name): f for f in attrs.fields(cls)}  # type: ignore[misc]
+    fields = {camel(f.name): f for f in attrs.fields(cast(Any, cls))}
     kwargs: dict[str, Any] = {}
     for key, value in raw.items():
         dotted = f"{prefix}{key}"
         field = fields.get(key) or fields.get(camel(snake(key)))
         if field is None:
-            close = difflib.get_close_matches(key, list(fields), n=1)
+            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6) or [
+                name for name in fields if name.lower() == str(key).lower()]
             hint = f" (did you mean '{prefix}{close[0]}'?)" if close else ""
             errors.append(SettingError(dotted, f"unknown setting '{dotted}' ignored{hint}"))
             continue
-        if attrs.has(field.type) if isinstance(field.type, type) else False:
+        dotted = f"{prefix}{camel(field.name)}"
+        if _is_settings_class(field.type):
             if not isinstance(value, Mapping):
-                errors.append(SettingError(dotted, f"'{dotted}' must be an object; using defaults"))
+                errors.append(SettingError(
+                    dotted, f"'{dotted}' must be an object such as {{\"...\": ...}}, "
+                            f"not {_shown(value)}; using its defaults"))
                 continue
             kwargs[field.name], sub = build(field.type, value, f"{dotted}.")
             errors.extend(sub)
             continue
         try:
-            converted = _converter.structure(value, field.type)
+            converted = _coerce(value, field.type)
             if field.validator is not None:
                 field.validator(None, field, converted)
-        except Exception as exc:  # cattrs and attrs raise several types; all mean "invalid"
-            default = field.default.factory() if isinstance(field.default, attrs.Factory) else field.default  # type: ignore[arg-type]
-            errors.append(
-                SettingError(
-                    dotted,
-                    f"'{dotted}' has an invalid value {value!r} ({_reason(exc)}); "
-                    f"using the default {default!r}",
-                )
-            )
+        except (Invalid, TypeError, ValueError):
+            default = _default_of(field)
+            fallback = ("leaving it unset" if default is None
+                        else f"using the default {_shown(default)}")
+            errors.append(SettingError(
+                dotted, f"'{dotted}' must be {requirement(field)}, not {_shown(value)}"
+                        f"{_quoted_hint(value, field.type)}; {fallback}"))
             continue
         kwargs[field.name] = converted
     return cls(**kwargs), errors
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, cattrs.BaseValidationError):
-        return "; ".join(cattrs.transform_error(exc)) or str(exc)
-    text = str(exc)
-    if text.startswith("'") and "must be" in text:
-        return text.split(" ", 1)[1]
-    return text.split(":")[0] if "<" in text else text
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The environment layer: the quickest set-up is two exported variables."""
     env = os.environ if environ is None else environ
     layer: dict[str, Any] = {}
-    if env.get("VC_LSP_BASE_URL"):
-        layer["baseUrl"] = env["VC_LSP_BASE_URL"].strip()
-    if env.get("VC_LSP_MODEL"):
-        layer["model"] = env["VC_LSP_MODEL"].strip()
+    for key, name in ENV_VARS.items():
+        value = env.get(name, "").strip()
+        if value:
+            layer[key] = value
     return layer
 
 
 def section_of(payload: Any) -> dict[str, Any]:
-    """Accept ``{"vcLsp": {...}}`` or the bare section, as clients send either."""
+    """Accept ``{"vcLsp": {...}}`` or the bare section, as clients send either.
+
+    A bare object counts as ours when it has at least one of our keys; then its unknown keys are
+    kept too, so a misspelt one is reported with a hint instead of silently ignored.
+    """
     if not isinstance(payload, Mapping):
         return {}
     inner = payload.get(SECTION)
     if isinstance(inner, Mapping):
         return dict(inner)
     known = {camel(f.name) for f in attrs.fields(Settings)}
-    return {k: val for k, val in payload.items() if k in known}
+    if any(isinstance(k, str) and camel(snake(k)) in known for k in payload):
+        return {k: val for k, val in payload.items() if k != SECTION}
+    return {}
 
 
 class SettingsStore:
     """Holds the layers and the merged result; reports each distinct problem only once."""
+
+    LAYERS = ("env", "init", "client")
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._layers: dict[str, dict[str, Any]] = {"env": from_environment(environ)}
@@ -241,12 +359,29 @@ class SettingsStore:
         self.current, _ = build(Settings, self._layers["env"])
 
     def update(self, layer: str, raw: Any) -> list[str]:
-        """Replace one layer and rebuild; return the new problems, worded for the user."""
-        self._layers[layer] = section_of(raw) if layer != "env" else dict(raw)
+        """Replace one layer and rebuild; return the new problems, worded for the user.
+
+        A problem is reported once while it lasts: sending the same settings again stays quiet,
+        but a value that was fixed and later broken again is reported again.
+        """
+        if layer == "env":
+            self._layers[layer] = dict(raw) if isinstance(raw, Mapping) else {}
+        else:
+            self._layers[layer] = section_of(raw)
         merged: dict[str, Any] = {}
-        for name in ("env", "init", "client"):
+        names = [*self.LAYERS, *sorted(set(self._layers) - set(self.LAYERS))]
+        for name in names:
             merged = merge(merged, self._layers.get(name, {}))
         self.current, errors = build(Settings, merged)
-        fresh = [e.message for e in errors if e.message not in self._reported]
-        self._reported.update(fresh)
+        messages = [self._source(e) for e in errors]
+        fresh = [m for m in dict.fromkeys(messages) if m not in self._reported]
+        self._reported = set(messages)
         return fresh
+
+    def _source(self, error: SettingError) -> str:
+        """Say which environment variable a bad value came from when it was not overridden."""
+        var = ENV_VARS.get(error.key)
+        if var and error.key in self._layers.get("env", {}) and not any(
+                error.key in layer for name, layer in self._layers.items() if name != "env"):
+            return f"{error.message} (it comes from the environment variable {var})"
+        return error.message

@@ -427,7 +427,8 @@ def _sse_events(reply: Reply, choices: list[list[str]], model: str, n: int,
     if reply.error_chunk:
         yield _dumps({"error": reply.error_body or error_body(500)})
         return
-    for i, piece in itertools.cycle(content) if reply.endless else content[1:]:
+    rest = itertools.chain(content[1:], itertools.cycle(content)) if reply.endless else content[1:]
+    for i, piece in rest:
         yield chunk(i, {"content": piece})
     if reply.drop:
         return

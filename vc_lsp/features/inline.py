@@ -51,8 +51,9 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
         doc = positions.snapshot(ls.workspace, query.uri)
         if doc is None or not items or doc.version != query.version:
             return empty
-        return types.CompletionList(is_incomplete=True,
-                                    items=[_item(doc, query.offset, text) for text in items])
+        markdown = _supports_markdown(ls.client_capabilities)
+        return types.CompletionList(is_incomplete=True, items=[
+            _item(doc, query.offset, text, markdown=markdown) for text in items])
 
 
 def _query(ls: VcServer, uri: str, position: types.Position, *,
@@ -78,7 +79,14 @@ def _query(ls: VcServer, uri: str, position: types.Position, *,
                            invoked=invoked, is_current=is_current, version=version)
 
 
-def _item(doc: TextDocument, offset: int, text: str) -> types.CompletionItem:
+def _supports_markdown(caps: types.ClientCapabilities) -> bool:
+    completion = caps.text_document.completion if caps.text_document else None
+    item = completion.completion_item if completion else None
+    return bool(item and item.documentation_format
+                and types.MarkupKind.Markdown in item.documentation_format)
+
+
+def _item(doc: TextDocument, offset: int, text: str, *, markdown: bool) -> types.CompletionItem:
     """Replace the word being typed, so clients that filter by it keep the item visible."""
     line_start = doc.source.rfind("\n", 0, offset) + 1
     word = _WORD.search(doc.source[line_start:offset])
@@ -93,8 +101,9 @@ def _item(doc: TextDocument, offset: int, text: str) -> types.CompletionItem:
         label=label,
         kind=types.CompletionItemKind.Snippet,
         detail="vc-lsp",
-        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown,
-                                          value=f"```{doc.language_id or ''}\n{typed + text}\n```"),
+        documentation=types.MarkupContent(
+            kind=types.MarkupKind.Markdown, value=f"```{doc.language_id or ''}\n{typed + text}\n```"
+        ) if markdown else typed + text,
         filter_text=typed + first,
         text_edit=types.TextEdit(range=edit_range, new_text=typed + text),
         insert_text_format=types.InsertTextFormat.PlainText,

@@ -177,7 +177,7 @@ class UpstreamClient:
         if isinstance(err, AuthError):
             err.key_set = s.api_key() is not None
         if isinstance(err, RateLimited):
-            self._paused_until = time.monotonic() + (err.retry_after or DEFAULT_RATE_PAUSE)
+            self._paused_until = time.monotonic() + (DEFAULT_RATE_PAUSE if err.retry_after is None else err.retry_after)
         return err
 
     async def _wait(self, aw: Any, deadline: float, *, first: bool, model: str) -> Any:

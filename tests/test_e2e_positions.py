@@ -1,0 +1,72 @@
+"""Positions with CJK and emoji, in every encoding a client may negotiate."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+from tests.conftest import change, inline_texts, open_doc
+from tests.fakes.upstream import FakeUpstream, Reply
+
+URI = "file:///project/名前.py"
+HOLE = "<FILL_HERE>"
+
+
+def units(text: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    if encoding == "utf-16":
+        return len(text.encode("utf-16-le")) // 2
+    return len(text)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+async def test_cursor_after_cjk_and_emoji(lsp, upstream: FakeUpstream, encoding: str) -> None:
+    line = 'greeting = "你好😀, 世界🎉" + '
+    upstream.enqueue(Reply.text("<completion>name</completion>"))
+    async with lsp(encoding=encoding) as client:
+        open_doc(client, URI, f"# 注释 🚀\n{line}\nprint(greeting)\n")
+        assert await inline_texts(client, URI, 1, units(line, encoding)) == ["name"]
+    prompt = upstream.chat_requests[0].json["messages"][-1]["content"]
+    assert f"{line}{HOLE}\nprint(greeting)" in prompt
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+async def test_mid_line_cursor_between_emoji(lsp, upstream: FakeUpstream, encoding: str) -> None:
+    before, after = 'items = ["🍎", ', '"🍐"]'
+    upstream.enqueue(Reply.text('<completion>"🍌", </completion>'))
+    async with lsp(encoding=encoding) as client:
+        open_doc(client, URI, f"{before}{after}\n")
+        assert await inline_texts(client, URI, 0, units(before, encoding)) == ['"🍌", ']
+    assert f"{before}{HOLE}{after}" in upstream.chat_requests[0].json["messages"][-1]["content"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+async def test_incremental_edits_with_emoji(lsp, upstream: FakeUpstream, encoding: str) -> None:
+    upstream.enqueue(Reply.text("<completion> + 1</completion>"))
+    async with lsp(encoding=encoding) as client:
+        open_doc(client, URI, "x = '你好'\n")
+        change(client, URI, 1, 0, units("x = '你好", encoding), "😀")
+        end = units("x = '你好😀'", encoding)
+        assert await inline_texts(client, URI, 0, end) == [" + 1"]
+    assert f"x = '你好😀'{HOLE}" in upstream.chat_requests[0].json["messages"][-1]["content"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+async def test_completion_fallback_range_in_client_units(lsp, upstream: FakeUpstream,
+                                                         encoding: str) -> None:
+    before = "msg = '你好😀'.up"
+    upstream.enqueue(Reply.text("<completion>per()</completion>"))
+    async with lsp(inline=False, encoding=encoding) as client:
+        open_doc(client, URI, f"{before}\n")
+        result = await client.text_document_completion_async(types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            position=types.Position(line=0, character=units(before, encoding))))
+    assert isinstance(result, types.CompletionList)
+    [item] = result.items
+    assert isinstance(item.text_edit, types.TextEdit)
+    assert item.text_edit.new_text == "upper()"
+    assert item.filter_text == "upper()"
+    assert item.text_edit.range == types.Range(
+        start=types.Position(line=0, character=units("msg = '你好😀'.", encoding)),
+        end=types.Position(line=0, character=units(before, encoding)))
