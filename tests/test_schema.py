@@ -60,7 +60,7 @@ def _is_attrs(kind: Any) -> bool:
 
 
 def _default(field: attrs.Attribute[Any]) -> Any:
-    default = field.default
+    default: Any = field.default
     return default.factory() if isinstance(default, attrs.Factory) else default  # type: ignore[arg-type]
 
 
@@ -226,6 +226,7 @@ def test_schema_defaults_build_without_errors() -> None:
     assert settings == Settings()
     for dotted, cls, sub in objects(Settings, SCHEMA):
         if dotted:
+            built: Any
             built, errors = build(cls, sub["default"])
             assert errors == [] and built == cls(), dotted
 
@@ -278,8 +279,10 @@ def test_string_rules_match_validators() -> None:
 
 
 def test_wrong_types_and_nulls_rejected_as_the_schema_says() -> None:
-    wrong = {"boolean": ["true", 1], "integer": ["5", True, 2.5], "number": ["0.5", True],
-             "string": [5, True], "object": [[], "x"]}
+    wrong: dict[str, list[Any]] = {
+        "boolean": ["true", 1], "integer": ["5", True, 2.5], "number": ["0.5", True],
+        "string": [5, True], "object": [[], "x"],
+    }
     for dotted, _field, sub in leaves(Settings, SCHEMA):
         kinds = _types(sub)
         for kind in kinds - {"null"}:

@@ -57,7 +57,7 @@ def between(low: float, high: float, *, allow_none: bool = False) -> Rule:
 
 
 def at_least(low: float, *, allow_none: bool = False) -> Rule:
-    return Rule(f"{low:g} or more", lambda x: x >= low, allow_none)
+    return Rule(f"of at least {low:g}", lambda x: x >= low, allow_none)
 
 
 def _choice_words(choices: tuple[Any, ...]) -> str:
@@ -123,7 +123,8 @@ class Settings:
     api_key_env: str = attrs.field(default=DEFAULT_API_KEY_ENV, validator=Rule(
         "the name of an environment variable (letters, digits and _ only)",
         lambda x: bool(_ENV_NAME.fullmatch(x))))
-    model: str = attrs.field(default=DEFAULT_MODEL, validator=Rule("not empty", lambda x: x != ""))
+    model: str = attrs.field(default=DEFAULT_MODEL,
+                             validator=Rule("a non-empty string", lambda x: x != ""))
     temperature: float = attrs.field(default=0.2, validator=between(0, 2))
     top_p: float | None = attrs.field(default=None, validator=between(0, 1, allow_none=True))
     max_tokens: int | None = attrs.field(default=None, validator=at_least(1, allow_none=True))
@@ -191,10 +192,11 @@ def requirement(field: attrs.Attribute[Any]) -> str:
     """What a field accepts, in words: ``a whole number from 0 to 5000``."""
     words = _type_words(field.type)
     rule = field.validator
-    if isinstance(rule, Rule) and not words.startswith("one of"):
-        words = f"{words} {rule.words}" if rule.words[0].isdigit() or rule.words.startswith(
-            "from") else f"{words}: {rule.words}"
-    return words
+    if not isinstance(rule, Rule) or words.startswith("one of"):
+        return words
+    if rule.words.startswith(("from ", "of ")):  # a range narrows the type
+        return f"{words} {rule.words}"
+    return rule.words  # a rule for a string describes the whole value
 
 
 def _coerce(value: Any, kind: Any) -> Any:
@@ -249,7 +251,7 @@ def _quoted_hint(value: Any, kind: Any) -> str:
 
 
 def _default_of(field: attrs.Attribute[Any]) -> Any:
-    default = field.default
+    default: Any = field.default
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
         return default.factory()
     return default

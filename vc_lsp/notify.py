@@ -44,7 +44,10 @@ class Notifier:
                 else types.MessageType.Warning)
         if isinstance(err, RateLimited):
             kind = types.MessageType.Info
-        return self.tell(err.cause, err.user_message(), kind)
+        cause = err.cause
+        if isinstance(err, ModelNotFound) and err.model:
+            cause = f"{cause}:{err.model}"  # two missing models are two problems to fix
+        return self.tell(cause, err.user_message(), kind)
 
     def forget(self) -> None:
         """After a settings change the user should hear about a still-broken setup again."""

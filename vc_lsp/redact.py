@@ -8,7 +8,7 @@ import re
 
 MASK = "[redacted]"
 _secrets: set[str] = set()
-_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}")
+_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
 
 
 def remember_secret(value: str | None) -> None:
@@ -21,20 +21,32 @@ def remember_env_secret(env_name: str) -> None:
 
 
 def redact(text: str) -> str:
-    for secret in _secrets:
+    for secret in sorted(_secrets, key=len, reverse=True):  # a longer key may contain a shorter
         if secret in text:
             text = text.replace(secret, MASK)
     return _BEARER.sub(r"\1" + MASK, text)
 
 
 class RedactingFilter(logging.Filter):
-    """Applied to every handler: formats the record once, then scrubs the result."""
+    """Applied to every handler: formats the record once, then scrubs the result.
+
+    The message, its arguments, the traceback and the stack are all replaced by redacted text, so
+    no formatter further down can render the raw values again.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not turn logging into a crash
+            message = f"{record.msg} {record.args!r}"
         cleaned = redact(message)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True

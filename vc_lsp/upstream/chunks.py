@@ -40,7 +40,7 @@ def parse_chunk(data: str, *, base_url: str, model: str, key_env: str) -> list[E
         raise BadStream(f"malformed chunk: {data[:80]!r}", base_url=base_url, model=model) from exc
     if not isinstance(obj, dict):
         raise BadStream(f"unexpected chunk: {data[:80]!r}", base_url=base_url, model=model)
-    if "error" in obj:
+    if obj.get("error"):
         raise _stream_error(obj["error"], base_url=base_url, model=model, key_env=key_env)
     return list(events_of(obj))
 
@@ -52,6 +52,7 @@ def events_of(obj: dict[str, Any]) -> list[Event]:
         if not isinstance(choice, dict):
             continue
         index = choice.get("index", 0)
+        index = index if isinstance(index, int) and not isinstance(index, bool) else 0
         part = choice.get("delta") or choice.get("message") or {}
         content = part.get("content") if isinstance(part, dict) else None
         if isinstance(content, str) and content:
@@ -67,8 +68,31 @@ def events_of(obj: dict[str, Any]) -> list[Event]:
     return events
 
 
+# What an in-stream error's ``code`` or ``type`` means as an HTTP status.
+_STATUS_OF = {
+    "invalid_api_key": 401, "authentication_error": 401, "unauthorized": 401,
+    "permission_error": 403, "model_not_found": 404, "not_found_error": 404,
+    "rate_limit_exceeded": 429, "rate_limit_error": 429, "insufficient_quota": 429,
+    "requests": 429, "tokens": 429,
+    "invalid_request_error": 400, "context_length_exceeded": 400, "unsupported_parameter": 400,
+    "unsupported_value": 400, "invalid_value": 400,
+}
+
+
 def _stream_error(err: Any, *, base_url: str, model: str, key_env: str) -> UpstreamError:
+    """An ``{"error": ...}`` chunk: its numeric code, else its code or type words, else 502."""
     body = json.dumps({"error": err}).encode()
-    status = err.get("code") if isinstance(err, dict) else None
-    status = status if isinstance(status, int) and 400 <= status < 600 else 502
-    return classify(status, body, base_url=base_url, model=model, retry_after=None, key_env=key_env)
+    status = 502
+    if isinstance(err, dict):
+        for key in ("status", "code", "type"):
+            value = err.get(key)
+            if isinstance(value, str) and value.isdigit():
+                value = int(value)
+            if isinstance(value, int) and not isinstance(value, bool) and 400 <= value < 600:
+                status = value
+                break
+            if isinstance(value, str) and value.lower() in _STATUS_OF:
+                status = _STATUS_OF[value.lower()]
+                break
+    return classify(status, body, base_url=base_url, model=model, retry_after=None,
+                    key_env=key_env, label="error sent in the stream")

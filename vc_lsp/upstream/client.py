@@ -11,16 +11,17 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from httpx_sse import EventSource, SSEError
 
 from ..config import Settings
-from .chunks import Delta, Event, Finish, Usage, events_of, parse_chunk
+from ..redact import remember_secret
+from .chunks import Delta, Event, Finish, Usage, parse_chunk
 from .errors import (
     AuthError,
     BadRequest,
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 TOKEN_PARAMS = ("max_tokens", "max_completion_tokens")
 DROPPABLE = ("temperature", "top_p", "seed", "stop", "user", "stream_options", "n")
 DEFAULT_RATE_PAUSE = 10.0
+FIRST, BETWEEN, TOTAL = "timeouts.firstTokenMs", "timeouts.betweenChunksMs", "timeouts.totalMs"
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,38 @@ class ChatRequest:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+class _Assembler:
+    """Per-choice bookkeeping: strips reasoning, releases held text at the end, tracks finishes."""
+
+    def __init__(self) -> None:
+        self.filters: dict[int, ThinkFilter] = {}
+        self.finished: set[int] = set()
+
+    def feed(self, event: Event) -> list[Event]:
+        if isinstance(event, Delta):
+            text = self.filters.setdefault(event.index, ThinkFilter()).feed(event.text)
+            return [Delta(event.index, text)] if text else []
+        if isinstance(event, Finish):
+            self.finished.add(event.index)
+            tail = self.filters.setdefault(event.index, ThinkFilter()).flush()
+            return [Delta(event.index, tail), event] if tail else [event]
+        return [event]
+
+    def flush(self) -> list[Event]:
+        """The stream is over: text held back as a possible ``<think>`` start is content."""
+        out: list[Event] = []
+        for index in sorted(set(self.filters) - self.finished):
+            tail = self.filters[index].flush()
+            if tail:
+                out.append(Delta(index, tail))
+        return out
+
+    @property
+    def complete(self) -> bool:
+        """At least one choice finished, and every choice that sent text did."""
+        return bool(self.finished) and set(self.filters) <= self.finished
+
+
 class UpstreamClient:
     """Owns the connection pool and what was learned about each model's accepted parameters."""
 
@@ -69,37 +104,38 @@ class UpstreamClient:
         self.usage = Usage(0, 0)
 
     def configure(self, settings: Settings) -> None:
-        """New settings; connections are rebuilt only when the endpoint or limits change."""
-        old, self.settings = self.settings, settings
-        if self._http is not None and (
-            old.base_url != settings.base_url or old.timeouts != settings.timeouts
-        ):
-            stale, self._http = self._http, None
-            asyncio.ensure_future(stale.aclose())
+        """New settings. URLs and timeouts are applied per request, so the pool stays warm and
+        streams in flight are not cut off by a settings change."""
+        self.settings = settings
 
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
-            t = self.settings.timeouts
             self._http = httpx.AsyncClient(
                 http2=True,
                 transport=self._transport,
-                timeout=httpx.Timeout(connect=t.connect_ms / 1000, read=None, write=10.0, pool=None),
+                timeout=self._timeout(),
                 limits=httpx.Limits(max_connections=16, max_keepalive_connections=8,
                                     keepalive_expiry=120.0),
                 headers={"User-Agent": "vc-lsp"},
             )
         return self._http
 
+    def _timeout(self) -> httpx.Timeout:
+        """httpx only bounds the connect; reads are bounded by ``_wait`` with the right message."""
+        connect = self.settings.timeouts.connect_ms / 1000
+        return httpx.Timeout(connect=connect, read=None, write=10.0, pool=None)
+
     async def aclose(self) -> None:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
 
-    def _headers(self) -> dict[str, str]:
+    def _headers(self, accept: str = "text/event-stream") -> dict[str, str]:
         key = self.settings.api_key()
-        headers = {"Accept": "text/event-stream", "Content-Type": "application/json"}
+        headers = {"Accept": accept, "Content-Type": "application/json"}
         if key:
+            remember_secret(key)  # whatever echoes it back (errors, debug logs) gets it masked
             headers["Authorization"] = f"Bearer {key}"
         return headers
 
@@ -139,29 +175,38 @@ class UpstreamClient:
     @asynccontextmanager
     async def stream(self, req: ChatRequest) -> AsyncIterator[AsyncIterator[Event]]:
         """Open a completion stream; leaving the block (or being cancelled) hangs up at once."""
-        now = time.monotonic()
-        if now < self._paused_until:
+        start = time.monotonic()
+        if start < self._paused_until:
             raise RateLimited("still waiting after HTTP 429", retry_after=round(
-                self._paused_until - now, 1), **self._error_kw(req.model))
-        t = self.settings.timeouts
-        deadline = now + t.total_ms / 1000
-        response = await self._open(req, deadline)
+                self._paused_until - start, 1), **self._error_kw(req.model))
+        deadline = start + self.settings.timeouts.total_ms / 1000
+        first_until = start + self.settings.timeouts.first_token_ms / 1000
+        response = await self._open(req, first_until, deadline)
+        events = self._events(response, req.model, first_until, deadline)
         try:
-            yield self._events(response, req.model, deadline)
+            yield events
         finally:
-            await response.aclose()
+            try:
+                await events.aclose()
+            except RuntimeError:  # still being iterated by another task; closing below ends it
+                pass
+            finally:
+                await response.aclose()
 
-    async def _open(self, req: ChatRequest, deadline: float) -> httpx.Response:
+    async def _open(self, req: ChatRequest, first_until: float, deadline: float
+                    ) -> httpx.Response:
         url = self.settings.base_url.rstrip("/") + "/chat/completions"
         for attempt in (1, 2):
             body = self.body(req)
-            request = self.http.build_request("POST", url, json=body, headers=self._headers())
-            response = await self._wait(self.http.send(request, stream=True), deadline,
-                                        first=True, model=req.model)
+            request = self.http.build_request("POST", url, json=body, headers=self._headers(),
+                                              timeout=self._timeout())
+            response = await self._wait(self.http.send(request, stream=True), req.model,
+                                        *self._first_limit(first_until, deadline))
             if response.status_code < 400:
                 return response
             try:
-                raw = await self._wait(response.aread(), deadline, first=True, model=req.model)
+                raw = await self._wait(response.aread(), req.model,
+                                       *self._first_limit(first_until, deadline))
             finally:
                 await response.aclose()
             err = self._classify(response, raw, req.model)
@@ -177,93 +222,122 @@ class UpstreamClient:
         if isinstance(err, AuthError):
             err.key_set = s.api_key() is not None
         if isinstance(err, RateLimited):
-            self._paused_until = time.monotonic() + (DEFAULT_RATE_PAUSE if err.retry_after is None else err.retry_after)
+            pause = DEFAULT_RATE_PAUSE if err.retry_after is None else err.retry_after
+            self._paused_until = time.monotonic() + pause
         return err
 
-    async def _wait(self, aw: Any, deadline: float, *, first: bool, model: str) -> Any:
-        """Await with the tighter of the per-read and total limits, mapping failures to types."""
+    def _first_limit(self, first_until: float, deadline: float) -> tuple[float, str, float]:
+        """Headers and the first event share one first-token window from the request's start."""
+        first_s = self.settings.timeouts.first_token_ms / 1000
+        if first_until <= deadline:
+            return first_until, FIRST, first_s
+        return deadline, TOTAL, self.settings.timeouts.total_ms / 1000
+
+    def _read_limit(self, setting: str, deadline: float) -> tuple[float, str, float]:
+        """A fresh per-read window, cut short by the total deadline."""
         t = self.settings.timeouts
-        per_read = (t.first_token_ms if first else t.between_chunks_ms) / 1000
-        budget = deadline - time.monotonic()
-        limit, setting = (
-            (per_read, "timeouts.firstTokenMs" if first else "timeouts.betweenChunksMs")
-            if per_read <= budget else (max(budget, 0.0), "timeouts.totalMs")
-        )
+        per_read = (t.first_token_ms if setting == FIRST else t.between_chunks_ms) / 1000
+        until = time.monotonic() + per_read
+        if until <= deadline:
+            return until, setting, per_read
+        return deadline, TOTAL, t.total_ms / 1000
+
+    async def _wait(self, aw: Awaitable[R], model: str, until: float, setting: str,
+                    seconds: float) -> R:
+        """Await until ``until`` at the latest, mapping every failure to a typed error."""
         try:
-            return await asyncio.wait_for(aw, limit)
+            return await asyncio.wait_for(aw, max(until - time.monotonic(), 0.0))
         except asyncio.TimeoutError:
-            what = "first token" if first else "next chunk"
-            raise UpstreamTimeout(f"no {what} within {limit:g} s", setting=setting,
+            what = {FIRST: "first token", BETWEEN: "next chunk"}.get(setting, "complete answer")
+            raise UpstreamTimeout(f"no {what} within {seconds:g} s", setting=setting,
                                   **self._error_kw(model)) from None
-        except httpx.TimeoutException as exc:
-            raise UpstreamTimeout(f"connect took over {t.connect_ms / 1000:g} s",
+        except httpx.ConnectTimeout as exc:
+            connect = self.settings.timeouts.connect_ms / 1000
+            raise UpstreamTimeout(f"connect took over {connect:g} s",
                                   setting="timeouts.connectMs", **self._error_kw(model)) from exc
+        except httpx.TimeoutException as exc:
+            raise UpstreamTimeout(f"{type(exc).__name__} after {seconds:g} s", setting=setting,
+                                  **self._error_kw(model)) from exc
         except httpx.RemoteProtocolError as exc:
             raise BadStream(f"connection dropped: {exc}", **self._error_kw(model)) from exc
+        except SSEError as exc:  # a TransportError subclass, but the network is fine
+            raise BadStream(str(exc), **self._error_kw(model)) from exc
         except httpx.TransportError as exc:
             raise NetworkError(str(exc) or type(exc).__name__, **self._error_kw(model)) from exc
 
-    async def _events(self, response: httpx.Response, model: str,
-                      deadline: float) -> AsyncIterator[Event]:
+    async def _events(self, response: httpx.Response, model: str, first_until: float,
+                      deadline: float) -> AsyncGenerator[Event, None]:
+        s = self.settings
+        chunks = _Assembler()
         ctype = response.headers.get("content-type", "")
         if "application/json" in ctype:  # a server that ignored "stream": true
-            raw = await self._wait(response.aread(), deadline, first=True, model=model)
-            for event in events_of(_json(raw, self._error_kw(model))):
-                yield event
+            raw = await self._wait(response.aread(), model, *self._first_limit(first_until,
+                                                                               deadline))
+            text = raw.decode("utf-8", "replace")
+            for event in parse_chunk(text, base_url=s.base_url, model=model,
+                                     key_env=s.api_key_env):
+                for out in chunks.feed(event):
+                    yield self._count(out)
+            for out in chunks.flush():
+                yield out
             return
-        s = self.settings
-        filters: dict[int, ThinkFilter] = {}
-        finished: set[int] = set()
         sse = EventSource(response).aiter_sse()
-        first = True
+        got_event = visible = False
         try:
             while True:
+                if not got_event:
+                    limit = self._first_limit(first_until, deadline)
+                else:
+                    limit = self._read_limit(BETWEEN if visible else FIRST, deadline)
                 try:
-                    item = await self._wait(anext(sse), deadline, first=first, model=model)
+                    item = await self._wait(anext(sse), model, *limit)
                 except StopAsyncIteration:
                     break
-                except SSEError as exc:
-                    raise BadStream(str(exc), **self._error_kw(model)) from exc
+                got_event = True
                 if item.data == "[DONE]":
+                    for out in chunks.flush():
+                        yield out
                     return
                 if not item.data:
                     continue
                 for event in parse_chunk(item.data, base_url=s.base_url, model=model,
                                          key_env=s.api_key_env):
-                    if isinstance(event, Delta):
-                        text = filters.setdefault(event.index, ThinkFilter()).feed(event.text)
-                        if not text:
-                            continue
-                        first = False
-                        yield Delta(event.index, text)
-                    elif isinstance(event, Finish):
-                        finished.add(event.index)
-                        tail = filters.get(event.index, ThinkFilter()).flush()
-                        if tail:
-                            yield Delta(event.index, tail)
-                        yield event
-                    else:
-                        self.usage = Usage(self.usage.prompt_tokens + event.prompt_tokens,
-                                           self.usage.completion_tokens + event.completion_tokens)
-                        log.debug("usage: %s prompt, %s completion tokens",
-                                  event.prompt_tokens, event.completion_tokens)
+                    for out in chunks.feed(event):
+                        visible = visible or isinstance(out, Delta)
+                        yield self._count(out)
         finally:
             await sse.aclose()
-        if not finished:
+        if not chunks.complete:
             raise BadStream("the stream ended before the answer was complete",
                             **self._error_kw(model))
+        for out in chunks.flush():
+            yield out
+
+    def _count(self, event: Event) -> Event:
+        if isinstance(event, Usage):
+            self.usage = Usage(self.usage.prompt_tokens + event.prompt_tokens,
+                               self.usage.completion_tokens + event.completion_tokens)
+            log.debug("usage: %s prompt, %s completion tokens",
+                      event.prompt_tokens, event.completion_tokens)
+        return event
 
     async def models(self) -> list[str]:
         """``GET /models``: used to warm the connection and to check the configured models."""
         url = self.settings.base_url.rstrip("/") + "/models"
-        deadline = time.monotonic() + self.settings.timeouts.total_ms / 1000
-        response = await self._wait(self.http.get(url, headers=self._headers()), deadline,
-                                    first=True, model="")
+        start = time.monotonic()
+        t = self.settings.timeouts
+        limit = self._first_limit(start + t.first_token_ms / 1000, start + t.total_ms / 1000)
+        request = self.http.get(url, headers=self._headers("application/json"),
+                                timeout=self._timeout())
+        response = await self._wait(request, "", *limit)
         if response.status_code >= 400:
             raise self._classify(response, response.content, "")
         data = _json(response.content, self._error_kw(""))
-        items = data.get("data") if isinstance(data, dict) else None
-        return sorted(str(m.get("id")) for m in items or () if isinstance(m, dict) and m.get("id"))
+        items = data.get("data") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise BadStream(f"unexpected model list: {response.content[:80]!r}",
+                            **self._error_kw(""))
+        return sorted({str(m["id"]) for m in items if isinstance(m, dict) and m.get("id")})
 
     async def complete(self, req: ChatRequest) -> str:
         """Whole answer of choice 0; for callers that do not stream into the editor."""

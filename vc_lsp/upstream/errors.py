@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import email.utils
 import json
+import re
+import time
 from typing import Any
+
+from ..redact import redact
 
 
 class UpstreamError(Exception):
@@ -12,6 +17,7 @@ class UpstreamError(Exception):
     cause = "upstream"
 
     def __init__(self, detail: str = "", *, base_url: str = "", model: str = "") -> None:
+        detail = redact(detail)  # upstreams echo keys back in error bodies
         super().__init__(detail)
         self.detail = detail
         self.base_url = base_url
@@ -45,6 +51,11 @@ class ModelNotFound(UpstreamError):
     cause = "model"
 
     def user_message(self) -> str:
+        if not self.model:  # GET /models itself was not found: the URL is wrong
+            return (
+                f"vc-lsp: {self.base_url} has no model list ({self.detail}). "
+                f"Check 'baseUrl': it usually ends in /v1."
+            )
         return (
             f"vc-lsp: model '{self.model}' is not available at {self.base_url}. "
             f"Run 'vc-lsp models' to list the models and set 'model' (or 'inline.model')."
@@ -115,41 +126,75 @@ class BadStream(UpstreamError):
         return f"vc-lsp: the answer from {self.base_url} broke off ({self.detail}). Try again."
 
 
-def error_text(body: bytes) -> tuple[str, str | None]:
-    """Pull ``(message, param)`` from an OpenAI-style error body, or a trimmed raw body."""
+_TAG = re.compile(r"<[^>]*>")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_MODEL_MISSING = re.compile(
+    r"\b(?:unknown|invalid|unsupported|no such) model\b"
+    r"|\bmodel\b[^.]{0,80}?\b(?:not found|does not exist|doesn't exist|not exist|not available)",
+    re.I)
+
+
+def error_fields(body: bytes) -> tuple[str, str | None, str | None]:
+    """``(message, param, code)`` of an OpenAI-style error body, or the gist of a raw body."""
     try:
         data = json.loads(body)
     except ValueError:
-        return body.decode("utf-8", "replace").strip()[:300], None
+        return _plain(body.decode("utf-8", "replace")), None, None
     err = data.get("error", data) if isinstance(data, dict) else data
     if isinstance(err, dict):
         message = err.get("message") or err.get("detail") or json.dumps(err)[:300]
-        param = err.get("param")
-        return str(message)[:300], param if isinstance(param, str) else None
-    return str(err)[:300], None
+        param, code = err.get("param"), err.get("code") or err.get("type")
+        return (str(message)[:300], param if isinstance(param, str) else None,
+                code if isinstance(code, str) else None)
+    return str(err)[:300], None, None
+
+
+def error_text(body: bytes) -> tuple[str, str | None]:
+    """Pull ``(message, param)`` from an OpenAI-style error body, or a trimmed raw body."""
+    message, param, _ = error_fields(body)
+    return message, param
+
+
+def _plain(text: str) -> str:
+    """An HTML error page (a proxy's 502) shown as its title or text, not as markup."""
+    if "<" in text and ">" in text:
+        title = _TITLE.search(text)
+        text = title.group(1) if title else _TAG.sub(" ", text)
+    return " ".join(text.split())[:300]
 
 
 def retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` in seconds: delta-seconds or an HTTP date."""
     if not value:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
-        return None  # HTTP-date form: rare for APIs; fall back to the default pause
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def classify(
-    status: int, body: bytes, *, base_url: str, model: str, retry_after: str | None, key_env: str
+    status: int, body: bytes, *, base_url: str, model: str, retry_after: str | None, key_env: str,
+    label: str | None = None,
 ) -> UpstreamError:
-    """Map an HTTP error answer to the one error type the user should hear about."""
-    message, param = error_text(body)
-    detail = f"HTTP {status}: {message}" if message else f"HTTP {status}"
+    """Map an HTTP error answer to the one error type the user should hear about.
+
+    ``label`` replaces the ``HTTP <status>`` prefix of the detail (for errors sent mid-stream).
+    """
+    message, param, code = error_fields(body)
+    label = label or f"HTTP {status}"
+    detail = f"{label}: {message}" if message else label
     kw: dict[str, Any] = {"base_url": base_url, "model": model}
-    lowered = message.lower()
     if status in (401, 403):
         return AuthError(detail, key_env=key_env, **kw)
-    if status == 404 or ("model" in lowered and ("not found" in lowered or "not exist" in lowered
-                                                 or "unknown" in lowered or "invalid model" in lowered)):
+    if status == 404 or code == "model_not_found" or (
+            400 <= status < 500 and status != 429 and param in (None, "model")
+            and _MODEL_MISSING.search(message)):
         return ModelNotFound(detail, **kw)
     if status == 429:
         return RateLimited(detail, retry_after=retry_after_seconds(retry_after), **kw)
