@@ -353,6 +353,8 @@ class FakeUpstream:
             await _forever()
         choices = reply.pieces if reply.n is not None else reply.pieces * int(req.get("n") or 1)
         model = str(req.get("model") or self.models[0])
+        if not reply.endless:
+            choices = [_apply_stop(pieces, req.get("stop")) for pieces in choices]
         if reply.status != 200:
             await asyncio.sleep(reply.first_delay)
             err = reply.error_body or error_body(reply.status)
@@ -395,6 +397,24 @@ class FakeUpstream:
                     {"index": i, "message": m, "logprobs": None,
                      "finish_reason": reply.finish_reason} for i, m in enumerate(message)],
                 "usage": _usage(reply, choices)}
+
+
+def _apply_stop(pieces: list[str], stop: Any) -> list[str]:
+    """Like a real server: the answer ends before the first stop sequence, which is not sent."""
+    stops = [stop] if isinstance(stop, str) else [x for x in stop or () if isinstance(x, str)]
+    text = "".join(pieces)
+    cut = min((text.find(x) for x in stops if x and x in text), default=-1)
+    if cut < 0:
+        return pieces
+    out, used = [], 0
+    for piece in pieces:
+        if used + len(piece) >= cut:
+            if cut > used:
+                out.append(piece[:cut - used])
+            break
+        out.append(piece)
+        used += len(piece)
+    return out
 
 
 def _usage(reply: Reply, choices: list[list[str]]) -> dict[str, int]:

@@ -48,9 +48,13 @@ class CursorContext:
     @property
     def next_line(self) -> str:
         """The first non-blank line after the cursor line: a completion must not duplicate it."""
-        for line in self.suffix.split("\n")[1:]:
+        start = self.suffix.find("\n")
+        while start >= 0:
+            end = self.suffix.find("\n", start + 1)
+            line = self.suffix[start + 1:] if end < 0 else self.suffix[start + 1:end]
             if line.strip():
-                return line
+                return line.rstrip("\r")  # a CRLF document's line, without its CR
+            start = end
         return ""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
@@ -39,6 +40,10 @@ log = logging.getLogger(__name__)
 TOKEN_PARAMS = ("max_tokens", "max_completion_tokens")
 DROPPABLE = ("temperature", "top_p", "seed", "stop", "user", "stream_options", "n")
 DEFAULT_RATE_PAUSE = 10.0
+END_OF_BODY_S = 0.05
+LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=120.0)
+# Headers and body go out in separate writes; without this, Nagle holds the body back for an ACK.
+NO_DELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 FIRST, BETWEEN, TOTAL = "timeouts.firstTokenMs", "timeouts.betweenChunksMs", "timeouts.totalMs"
 R = TypeVar("R")
 
@@ -113,10 +118,9 @@ class UpstreamClient:
         if self._http is None:
             self._http = httpx.AsyncClient(
                 http2=True,
-                transport=self._transport,
+                transport=self._transport or httpx.AsyncHTTPTransport(
+                    http2=True, retries=0, limits=LIMITS, socket_options=NO_DELAY),
                 timeout=self._timeout(),
-                limits=httpx.Limits(max_connections=16, max_keepalive_connections=8,
-                                    keepalive_expiry=120.0),
                 headers={"User-Agent": "vc-lsp"},
             )
         return self._http
@@ -246,7 +250,7 @@ class UpstreamClient:
                     seconds: float) -> R:
         """Await until ``until`` at the latest, mapping every failure to a typed error."""
         try:
-            return await asyncio.wait_for(aw, max(until - time.monotonic(), 0.0))
+            return await _within(aw, max(until - time.monotonic(), 0.0))
         except asyncio.TimeoutError:
             what = {FIRST: "first token", BETWEEN: "next chunk"}.get(setting, "complete answer")
             raise UpstreamTimeout(f"no {what} within {seconds:g} s", setting=setting,
@@ -297,6 +301,7 @@ class UpstreamClient:
                 if item.data == "[DONE]":
                     for out in chunks.flush():
                         yield out
+                    await _read_to_end(sse)
                     return
                 if not item.data:
                     continue
@@ -347,6 +352,31 @@ class UpstreamClient:
                 if isinstance(event, Delta) and event.index == 0:
                     parts.append(event.text)
         return "".join(parts)
+
+
+async def _within(aw: Awaitable[R], seconds: float) -> R:
+    """``wait_for`` without its extra task per call where Python has ``asyncio.timeout``.
+
+    This runs once per streamed chunk, so the saved task creation is measurable.
+    """
+    timeout = getattr(asyncio, "timeout", None)
+    if timeout is None:  # Python 3.10
+        return await asyncio.wait_for(aw, seconds)
+    async with timeout(seconds):
+        return await aw
+
+
+async def _read_to_end(sse: AsyncIterator[object]) -> None:
+    """Consume the body's last bytes after ``[DONE]`` so the connection can be reused."""
+
+    async def drain() -> None:
+        async for _ in sse:
+            pass
+
+    try:
+        await asyncio.wait_for(drain(), END_OF_BODY_S)
+    except (asyncio.TimeoutError, httpx.HTTPError, SSEError):
+        pass  # a server that lingers after [DONE] costs a reconnect, nothing more
 
 
 def _json(raw: bytes, kw: dict[str, Any]) -> Any:
