@@ -67,9 +67,10 @@ class VcServer(LanguageServer):
 
 
 def create_server() -> VcServer:
-    from .features import inline, lifecycle
+    from .features import inline, lifecycle, status
 
     server = VcServer()
     lifecycle.register(server)
     inline.register(server)
+    status.register(server)
     return server

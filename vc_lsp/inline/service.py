@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..config import Settings
 from ..inflight import InflightRegistry
 from ..notify import Notifier
+from ..stats import LatencyStats
 from ..upstream.chunks import Delta, Finish
 from ..upstream.client import ChatRequest, UpstreamClient
 from ..upstream.errors import UpstreamError
@@ -41,47 +42,78 @@ class CompletionQuery:
     version: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    items: list[str]
+    answered_at: float  # perf_counter when the stream gave its last needed event
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    before: str
+    after: str
+    work: asyncio.Future[_Answer]
+
+
 class InlineCompleter:
+    """Owns the inline path: at most one upstream stream per document at any time."""
+
     def __init__(self, upstream: UpstreamClient, registry: InflightRegistry, notifier: Notifier,
-                 settings: Callable[[], Settings]) -> None:
+                 settings: Callable[[], Settings], stats: LatencyStats | None = None) -> None:
         self._upstream = upstream
         self._registry = registry
         self._notifier = notifier
         self._settings = settings
+        self._pending: dict[str, _Pending] = {}
+        self.stats = stats or LatencyStats()
         self.cache = SuggestionCache()
 
     async def complete(self, q: CompletionQuery, budget_s: float | None = None) -> list[str]:
         """Items to show; ``[]`` when superseded, failed, or not ready within ``budget_s``."""
+        entered = time.perf_counter()
         before, after = q.text[: q.offset], q.text[q.offset:]
-        self._registry.cancel(q.uri, KIND, reason="superseded")
-        cached = self.cache.lookup(q.uri, before, after)
-        if cached is not None:
-            return cached
-        work = asyncio.ensure_future(self._fetch(q, before, after))
-        work.add_done_callback(_retrieve)
-        self._registry.add(q.uri, KIND, work)
+        work = self._join(q.uri, before, after)
+        if work is None:
+            self._registry.cancel(q.uri, KIND, reason="superseded")
+            cached = self.cache.lookup(q.uri, before, after)
+            if cached is not None:
+                return cached
+            work = asyncio.ensure_future(self._fetch(q, before, after, entered))
+            work.add_done_callback(_retrieve)
+            self._registry.add(q.uri, KIND, work)
+            self._pending[q.uri] = _Pending(before, after, work)
         try:
             done, _ = await asyncio.wait({work}, timeout=budget_s)
         except asyncio.CancelledError:
             work.cancel()
             raise
         if not done:
-            return []  # keeps streaming into the cache; the next request may be answered from it
-        if work.cancelled() or not q.is_current():
-            return []
-        exc = work.exception()
-        if exc is not None:
-            return []  # reported inside _fetch
-        return work.result()
+            return []  # it streams on into the cache; asking again here joins it
+        if work.cancelled() or work.exception() is not None or not q.is_current():
+            return []  # failures were reported where they happened
+        answer = work.result()
+        self.stats.add("inlineFinish", (time.perf_counter() - answer.answered_at) * 1000)
+        return answer.items
 
-    async def _fetch(self, q: CompletionQuery, before: str, after: str) -> list[str]:
+    def _join(self, uri: str, before: str, after: str) -> asyncio.Future[_Answer] | None:
+        """The running request for exactly this cursor, if any: asking twice costs one stream."""
+        pending = self._pending.get(uri)
+        if pending is None or pending.work.done():
+            return None
+        if pending.before == before and pending.after == after:
+            return pending.work
+        return None
+
+    async def _fetch(self, q: CompletionQuery, before: str, after: str,
+                     entered: float) -> _Answer:
         s = self._settings()
         if not q.invoked and s.inline.debounce_ms:
             await asyncio.sleep(s.inline.debounce_ms / 1000)
+            entered = time.perf_counter()
         ctx = cut(q.text, q.offset, language=q.language, path=q.uri,
                   prefix_chars=s.inline.prefix_chars, suffix_chars=s.inline.suffix_chars)
         try:
-            raws = await self._stream(ctx, s)
+            raws, answered_at = await self._stream(ctx, s, entered)
         except UpstreamError as err:
             self._notifier.upstream(err)
             raise
@@ -94,9 +126,10 @@ class InlineCompleter:
             if text and text not in items:
                 items.append(text)
         self.cache.put(q.uri, before, after, items)
-        return items
+        return _Answer(items, answered_at)
 
-    async def _stream(self, ctx: CursorContext, s: Settings) -> list[str]:
+    async def _stream(self, ctx: CursorContext, s: Settings,
+                      entered: float) -> tuple[list[str], float]:
         """Raw answers per choice, cut short once every choice is complete."""
         req = ChatRequest(
             model=s.inline_model,
@@ -118,13 +151,9 @@ class InlineCompleter:
         finished: set[int] = set()  # ended by the model
         expected = set(range(req.n))
         max_lines = s.inline.max_lines
-        t0 = time.perf_counter()
-        first: float | None = None
+        self.stats.add("inlinePrepare", (time.perf_counter() - entered) * 1000)
         async with self._upstream.stream(req) as events:
-            t_open = time.perf_counter()
             async for event in events:
-                if first is None and isinstance(event, Delta):
-                    first = time.perf_counter()
                 if isinstance(event, Delta):
                     raw = raws.get(event.index, "") + event.text
                     raws[event.index] = raw
@@ -137,13 +166,11 @@ class InlineCompleter:
                     break  # hang up: no tokens paid for what we would discard
         # A stream that finished by itself was read to [DONE]: its connection goes back to
         # the pool instead of costing the next completion a new handshake.
-        log.debug("inline stream: headers %.1f ms, first token %.1f ms, closed %.1f ms",
-                  (t_open - t0) * 1000, ((first or t0) - t0) * 1000,
-                  (time.perf_counter() - t0) * 1000)
-        return [raws[i] for i in sorted(raws)]
+        answered_at = time.perf_counter()
+        return [raws[i] for i in sorted(raws)], answered_at
 
 
-def _retrieve(task: asyncio.Future[list[str]]) -> None:
+def _retrieve(task: asyncio.Future[_Answer]) -> None:
     """Failures are reported where they happen; don't let asyncio warn about them again."""
     if not task.cancelled():
         task.exception()
