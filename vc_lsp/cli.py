@@ -1,4 +1,8 @@
-"""Command line: ``vc-lsp`` serves LSP on stdio; flags for TCP debugging and logging."""
+"""Command line: ``vc-lsp`` serves LSP on stdio; flags for TCP debugging and logging.
+
+``vc-lsp doctor``, ``vc-lsp models`` and ``vc-lsp complete`` are for humans at a terminal; they
+live in ``commands/``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ import logging
 import sys
 
 from . import __version__
+from .commands import add_parsers, run_command
 from .redact import RedactingFilter
+
+LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 def _setup_logging(level: str, path: str | None) -> None:
@@ -33,14 +40,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--stdio", action="store_true", help="serve on stdin/stdout (the default)")
     p.add_argument("--tcp", metavar="HOST:PORT", help="serve on TCP instead, for debugging")
     p.add_argument("--log-file", metavar="PATH", help="write logs here instead of stderr")
-    p.add_argument("--log-level", default="INFO",
-                   choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper)
+    p.add_argument("--log-level", choices=LEVELS, type=str.upper,
+                   help="INFO by default for the server, ERROR for the commands")
+    add_parsers(p)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    _setup_logging(args.log_level, args.log_file)
+    if args.command:
+        _setup_logging(args.log_level or "ERROR", args.log_file)
+        return run_command(args)
+    _setup_logging(args.log_level or "INFO", args.log_file)
     from .server import create_server
 
     server = create_server()

@@ -1,0 +1,82 @@
+"""Subcommands for humans at a terminal: ``doctor``, ``models`` and ``complete``.
+
+Only the argument parsers live here, so ``vc-lsp --version`` and the server's start stay quick;
+each command's module (with its heavy imports) is loaded when that command runs. The server
+itself (``vc-lsp`` with no subcommand) stays in ``cli.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMPLETE_HELP = (
+    "Print the inline completion the server would give at a position, through the same code "
+    "path as the editor. LINE and COL are 1-based, as compilers print them; COL counts "
+    "characters (a tab, an é or an emoji is one) and may be one past the end of the line; "
+    "FILE:LINE alone means the end of that line. Timing goes to stderr.")
+
+
+def add_settings_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group(
+        "settings", "Same layers as the server: defaults, then the environment (VC_LSP_BASE_URL, "
+        "VC_LSP_MODEL; the key from the variable named by apiKeyEnv), then these.")
+    g.add_argument("--settings", metavar="FILE",
+                   help='JSON settings as an editor sends them: {"vcLsp": {...}} or the bare '
+                        "object (e.g. your initializationOptions)")
+    g.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="set_values",
+                   help="one setting by its dotted key, e.g. --set inline.maxLines=3; VALUE is "
+                        "JSON (3, true, null, \"x\") or else taken as a string; repeatable")
+    g.add_argument("--base-url", metavar="URL", help="same as --set baseUrl=URL")
+    g.add_argument("--model", metavar="ID", help="same as --set model=ID")
+
+
+def add_parsers(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                title="commands (leave out to serve LSP on stdio)")
+    p = sub.add_parser(
+        "doctor", help="check the key, the endpoint, the models and one streamed answer",
+        description="Check the set-up the way the server will use it: the API key (never "
+                    "printed), GET <baseUrl>/models, the configured models, and one tiny "
+                    "streamed answer per model with its time to first token. Exit status 1 "
+                    "if a check failed.")
+    add_settings_flags(p)
+
+    p = sub.add_parser(
+        "models", help="list the models the endpoint offers",
+        description="List the model ids GET <baseUrl>/models returns, one per line on stdout; "
+                    "stderr says whether the configured models are among them.")
+    p.add_argument("--json", action="store_true", help="print a JSON array instead")
+    add_settings_flags(p)
+
+    p = sub.add_parser(
+        "complete", help="print the completion the editor would get at FILE:LINE:COL",
+        description=COMPLETE_HELP,
+        epilog="example: vc-lsp complete src/app.py:42:17 --set inline.maxLines=3 --show-prompt")
+    p.add_argument("location", metavar="FILE:LINE[:COL]")
+    p.add_argument("--language", metavar="ID",
+                   help="LSP language id (python, rust, ...); by default from the extension")
+    p.add_argument("--json", action="store_true",
+                   help='print {"items": [...], "ms": ..., "model": ...} instead')
+    p.add_argument("--show-prompt", action="store_true",
+                   help="print the prompt sent to the model on stderr")
+    add_settings_flags(p)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the chosen subcommand; a problem the user can fix ends it with a message, no trace."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower()
+        if hasattr(stream, "reconfigure") and encoding not in ("utf-8", "utf8"):
+            stream.reconfigure(errors="backslashreplace")  # a CJK completion on a cp1252 console
+    module = importlib.import_module(f"{__name__}.{args.command}")
+    common = importlib.import_module(f"{__name__}.common")
+    try:
+        code: int = module.run(args)
+    except common.CliError as err:
+        common.warn(f"vc-lsp: {err}")
+        return int(err.code)
+    except KeyboardInterrupt:
+        return 130
+    return code
