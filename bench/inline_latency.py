@@ -5,6 +5,9 @@ the fake OpenAI server from tests/fakes with a fixed model time, on 127.0.0.1. B
 this process's ``perf_counter``, so the numbers subtract cleanly.
 
     python bench/inline_latency.py [--runs 200] [--model-ms 100]
+
+BENCH_PYTHON_ARGS="-m cProfile -o /tmp/server.prof" profiles the server; BENCH_LOG and
+BENCH_LOG_LEVEL send its log to a file.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -21,7 +23,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.fakes.upstream import FakeUpstream, Reply  # noqa: E402
+from tests.fakes.upstream import FakeUpstream, Reply
 
 URI = "file:///bench/app.py"
 TOKEN_GAP_S = 0.005  # between streamed chunks: a fast model (~200 chunks/s); 0 would measure
@@ -30,7 +32,7 @@ TOKEN_GAP_S = 0.005  # between streamed chunks: a fast model (~200 chunks/s); 0 
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def show(name: str, values_ms: list[float], target: str) -> None:
@@ -43,7 +45,10 @@ async def main(runs: int, model_ms: float) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
         env["VISIONCODER_API_KEY"] = "sk-bench"
         client = await ClientServerConfig(
-            server_command=[sys.executable, *os.environ.get("BENCH_PYTHON_ARGS", "").split(), "-m", "vc_lsp", "--log-level", os.environ.get("BENCH_LOG_LEVEL", "WARNING"), "--log-file", os.environ.get("BENCH_LOG", os.devnull)],
+            server_command=[
+                sys.executable, *os.environ.get("BENCH_PYTHON_ARGS", "").split(), "-m", "vc_lsp",
+                "--log-level", os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+                "--log-file", os.environ.get("BENCH_LOG", os.devnull)],
             server_env=env).start()
         await client.initialize_session(types.InitializeParams(
             capabilities=types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
@@ -87,14 +92,11 @@ async def main(runs: int, model_ms: float) -> None:
 
         hangup: list[float] = []
         up.default = Reply.text("compute(", endless=True, delay=0.01)
-        version = 0
-        for line in range(runs, 2 * runs):
+        for version, line in enumerate(range(runs, 2 * runs), start=1):
             before = len(up.chat_requests)
             pending = request(line)
             rec = (await up.wait_for_requests(before + 1, timeout=5))[before]
-            while rec.chunks_sent < 2:  # the stream is flowing
-                await asyncio.sleep(0.001)
-            version += 1
+            await rec.streaming.wait()
             t0 = time.perf_counter()
             client.text_document_did_change(types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=version),

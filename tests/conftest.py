@@ -52,11 +52,14 @@ def lsp(upstream: FakeUpstream, tmp_path: Path) -> Session:
     Every session's log file and messages are checked for the API key when it ends.
     """
 
+    sessions: list[None] = []
+
     @asynccontextmanager
     async def session(*, inline: bool = True, encoding: str = "utf-16",
                       settings: dict[str, Any] | None = None, env: dict[str, str] | None = None,
                       config_pull: bool = False) -> AsyncIterator[LanguageClient]:
-        log_file = tmp_path / f"server-{len(list(tmp_path.iterdir()))}.log"
+        sessions.append(None)
+        log_file = tmp_path / f"server-{len(sessions)}.log"
         server_env = {k: val for k, val in os.environ.items() if not k.startswith("VC_LSP_")}
         server_env.update({"VISIONCODER_API_KEY": SECRET, **(env or {})})
         config = ClientServerConfig(

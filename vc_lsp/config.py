@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, cast
 
 import attrs
+import cattrs
 
 DEFAULT_BASE_URL = "https://coder.api.visioncoder.cn/v1"
 DEFAULT_API_KEY_ENV = "VISIONCODER_API_KEY"
@@ -199,35 +200,37 @@ def requirement(field: attrs.Attribute[Any]) -> str:
     return rule.words  # a rule for a string describes the whole value
 
 
+def _strict_converter() -> cattrs.Converter:
+    """cattrs, minus its guessing: ``"false"`` is not a bool here, and ``"5"`` is not a number."""
+    converter = cattrs.Converter()
+
+    def exact(kind: type, accepts: tuple[type, ...]) -> None:
+        def hook(value: Any, _: Any) -> Any:
+            if isinstance(value, bool) != (kind is bool) or not isinstance(value, accepts):
+                raise Invalid(_TYPE_WORDS[kind])
+            return kind(value)
+
+        converter.register_structure_hook(kind, hook)
+
+    exact(bool, (bool,))
+    exact(int, (int,))
+    exact(float, (int, float))
+    exact(str, (str,))
+    return converter
+
+
+_converter = _strict_converter()
+
+
 def _coerce(value: Any, kind: Any) -> Any:
-    """``value`` as ``kind`` without guessing: ``"false"`` is not a bool, ``"5"`` not an int."""
-    inner, nullable = _parts(kind)
-    if value is None:
-        if nullable:
-            return None
-        raise Invalid(_type_words(kind))
-    origin = typing.get_origin(inner) or inner
-    if origin is Literal:
-        if isinstance(value, str) and value in typing.get_args(inner):
-            return value
-    elif origin is bool:
-        if isinstance(value, bool):
-            return value
-    elif origin is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    elif origin is float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-    elif origin is str:
-        if isinstance(value, str):
-            return value
-    elif origin is dict:
-        if isinstance(value, Mapping):
-            return dict(value)
-    elif inner is Any:
-        return value
-    raise Invalid(_type_words(kind))
+    """``value`` as ``kind`` (Optional and Literal handled by cattrs), or :class:`Invalid`."""
+    try:
+        return _converter.structure(value, kind)
+    except (cattrs.BaseValidationError, cattrs.errors.CattrsError, TypeError, ValueError,
+            AttributeError) as exc:  # cattrs reports a wrong shape in several ways
+        if isinstance(exc, Invalid):
+            raise
+        raise Invalid(_type_words(kind)) from exc
 
 
 def _shown(value: Any) -> str:

@@ -28,4 +28,4 @@ class LatencyStats:
 
 
 def _at(ordered: list[float], q: float) -> float:
-    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 3)
+    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 3)

@@ -135,6 +135,7 @@ class RecordedRequest:
     reply: Reply | None = None
     hung_up: asyncio.Event = field(default_factory=asyncio.Event)
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    streaming: asyncio.Event = field(default_factory=asyncio.Event)  # first content chunk sent
 
 
 class _Conn:
@@ -380,6 +381,8 @@ class FakeUpstream:
             data = f"data: {payload}\n\n".encode()
             await self._write(conn, rec, b"%x\r\n%s\r\n" % (len(data), data))
             rec.chunks_sent += 1
+            if rec.chunks_sent >= 2:  # the role chunk, then content
+                rec.streaming.set()
         if reply.drop:
             return False
         await self._write(conn, rec, b"0\r\n\r\n")

@@ -25,8 +25,8 @@ def register(server: VcServer) -> None:
     async def inline_completion(
         ls: VcServer, params: types.InlineCompletionParams
     ) -> list[types.InlineCompletionItem]:
-        query = _query(ls, params.text_document.uri, params.position,
-                       invoked=params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked)
+        invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
+        query = _query(ls, params.text_document.uri, params.position, invoked=invoked)
         if query is None:
             return []
         items = await ls.inline.complete(query)

@@ -1,4 +1,4 @@
-"""``vc/stats``: what the server has measured this session (latency, tokens), for users and bench."""
+"""``vc/stats``: what the server measured this session (latency, tokens), for users and bench."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ cancelled stream does not cost the next request a TLS handshake). Every stream i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import socket
@@ -373,10 +374,9 @@ async def _read_to_end(sse: AsyncIterator[object]) -> None:
         async for _ in sse:
             pass
 
-    try:
+    # A server that lingers after [DONE] costs a reconnect, nothing more.
+    with contextlib.suppress(asyncio.TimeoutError, httpx.HTTPError, SSEError):
         await asyncio.wait_for(drain(), END_OF_BODY_S)
-    except (asyncio.TimeoutError, httpx.HTTPError, SSEError):
-        pass  # a server that lingers after [DONE] costs a reconnect, nothing more
 
 
 def _json(raw: bytes, kw: dict[str, Any]) -> Any:
