@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Coroutine
 from typing import Any
@@ -11,7 +12,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from . import __version__
-from .config import SettingsStore
+from .config import Settings, SettingsStore
 from .inflight import InflightRegistry
 from .inline.service import InlineCompleter
 from .notify import Notifier
@@ -19,6 +20,7 @@ from .redact import redact
 from .upstream.client import UpstreamClient
 
 log = logging.getLogger(__name__)
+SETTINGS_WAIT_S = 2.0
 
 
 class VcServer(LanguageServer):
@@ -33,9 +35,11 @@ class VcServer(LanguageServer):
         self.inline = InlineCompleter(self.upstream, self.registry, self.notifier,
                                       lambda: self.settings_store.current)
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.settings_ready = asyncio.Event()
+        self.settings_ready.set()
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         return self.settings_store.current
 
     def _show(self, message: str, kind: types.MessageType) -> None:
@@ -46,6 +50,14 @@ class VcServer(LanguageServer):
         for problem in self.settings_store.update(layer, raw):
             self.notifier.tell(f"setting:{problem}", f"vc-lsp: {problem}")
         self.upstream.configure(self.settings_store.current)
+        self.inline.cache.clear()  # suggestions made under other settings are not reused
+
+    async def current_settings(self) -> Settings:
+        """Settings as the client means them: waits briefly for a configuration pull in flight."""
+        if not self.settings_ready.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.settings_ready.wait(), SETTINGS_WAIT_S)
+        return self.settings_store.current
 
     def run_task(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """A background task that is kept alive and whose failure is logged, not lost."""

@@ -27,7 +27,7 @@ def register(server: VcServer) -> None:
     ) -> list[types.InlineCompletionItem]:
         invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
         query = _query(ls, params.text_document.uri, params.position, invoked=invoked)
-        if query is None:
+        if query is None or not (await ls.current_settings()).inline.enabled:
             return []
         items = await ls.inline.complete(query)
         return [types.InlineCompletionItem(insert_text=text) for text in items]
@@ -44,7 +44,7 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
     async def completion(ls: VcServer, params: types.CompletionParams) -> types.CompletionList:
         empty = types.CompletionList(is_incomplete=True, items=[])
         query = _query(ls, params.text_document.uri, params.position, invoked=True)
-        if query is None:
+        if query is None or not (await ls.current_settings()).inline.enabled:
             return empty
         budget = ls.settings.inline.completion_budget_ms / 1000
         items = await ls.inline.complete(query, budget_s=budget)
@@ -58,8 +58,6 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
 
 def _query(ls: VcServer, uri: str, position: types.Position, *,
            invoked: bool) -> CompletionQuery | None:
-    if not ls.settings.inline.enabled:
-        return None
     doc = positions.snapshot(ls.workspace, uri)
     if doc is None:
         log.info("completion for a document that is not open: %s", uri)

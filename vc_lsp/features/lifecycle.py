@@ -27,15 +27,19 @@ def register(server: VcServer) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: VcServer, _: types.InitializedParams) -> None:
-        await pull_configuration(ls)
+        if supports_pull(ls):
+            ls.settings_ready.clear()
+            await pull_configuration(ls)
         ls.run_task(check_setup(ls), "setup check")
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(ls: VcServer,
-                                       params: types.DidChangeConfigurationParams) -> None:
-        if not await pull_configuration(ls):
-            ls.apply_settings("client", params.settings)
+    def did_change_configuration(ls: VcServer, params: types.DidChangeConfigurationParams) -> None:
         ls.notifier.forget()
+        if supports_pull(ls):
+            ls.settings_ready.clear()  # requests wait for the pull instead of using old settings
+            ls.run_task(pull_configuration(ls), "configuration pull")
+        else:
+            ls.apply_settings("client", params.settings)
         remember_env_secret(ls.settings.api_key_env)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -53,20 +57,22 @@ def register(server: VcServer) -> None:
         await ls.upstream.aclose()
 
 
-async def pull_configuration(ls: VcServer) -> bool:
-    """``workspace/configuration`` when the client offers it; False when it does not."""
+def supports_pull(ls: VcServer) -> bool:
     caps = ls.client_capabilities.workspace
-    if not (caps and caps.configuration):
-        return False
+    return bool(caps and caps.configuration)
+
+
+async def pull_configuration(ls: VcServer) -> None:
+    """``workspace/configuration`` for our section; ``settings_ready`` is set when it is in."""
     try:
         result = await ls.workspace_configuration_async(
             types.ConfigurationParams(items=[types.ConfigurationItem(section="vcLsp")]))
+        if result and isinstance(result[0], dict):
+            ls.apply_settings("client", {"vcLsp": result[0]})
     except Exception as exc:  # a client that advertises but fails must not stop the server
         log.warning("workspace/configuration failed: %s", exc)
-        return False
-    if result and isinstance(result[0], dict):
-        ls.apply_settings("client", {"vcLsp": result[0]})
-    return True
+    finally:
+        ls.settings_ready.set()
 
 
 async def check_setup(ls: VcServer) -> None:

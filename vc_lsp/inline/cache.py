@@ -32,5 +32,8 @@ class SuggestionCache:
                 if item.startswith(typed) and len(item) > len(typed)]
         return rest or None
 
+    def clear(self) -> None:
+        self._entries.clear()
+
     def drop(self, uri: str) -> None:
         self._entries.pop(uri, None)
