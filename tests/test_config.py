@@ -27,7 +27,7 @@ def test_defaults() -> None:
     assert s == Settings()
     assert (s.base_url, s.api_key_env, s.model) == (DEFAULT_BASE_URL, DEFAULT_API_KEY_ENV,
                                                     DEFAULT_MODEL)
-    assert s.temperature == 0.2 and s.top_p is None and s.max_tokens is None
+    assert s.temperature == 0.2 and s.top_p is None
     assert s.extra_params == {} and s.log_prompts is False
     assert s.timeouts == Timeouts() and s.timeouts.first_token_ms == 20_000
     assert s.inline.debounce_ms == 75 and s.inline.completion_fallback == "auto"

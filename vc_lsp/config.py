@@ -128,7 +128,6 @@ class Settings:
                              validator=Rule("a non-empty string", lambda x: x != ""))
     temperature: float = attrs.field(default=0.2, validator=between(0, 2))
     top_p: float | None = attrs.field(default=None, validator=between(0, 1, allow_none=True))
-    max_tokens: int | None = attrs.field(default=None, validator=at_least(1, allow_none=True))
     seed: int | None = None
     user: str | None = None
     extra_params: dict[str, Any] = attrs.field(factory=dict)
