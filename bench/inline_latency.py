@@ -73,6 +73,7 @@ async def main(runs: int, model_ms: float) -> None:
             await request(line)
 
         overhead: list[float] = []
+        models: list[float] = []
         for line in range(runs):
             before = len(up.chat_requests)
             t0 = time.perf_counter()
@@ -81,6 +82,7 @@ async def main(runs: int, model_ms: float) -> None:
             rec = up.chat_requests[before]
             model = (rec.finished_at or t1) - rec.received_at
             overhead.append((t1 - t0 - model) * 1000)
+            models.append(model * 1000)
 
         # The floor: a request answered from the typing-along cache makes no upstream call, so
         # its round trip is the JSON-RPC transport plus both processes' message handling.
@@ -119,6 +121,9 @@ async def main(runs: int, model_ms: float) -> None:
         print(f"{'  of which inside the server: finish':<44} p50 "
               f"{inside.inlineFinish.p50:7.2f} ms   p95 "
               f"{inside.inlineFinish.p95:7.2f} ms   (stream done -> answer returned)")
+        print(f"{'  server total minus model time (p50s)':<44}     "
+              f"{inside.inlineTotal.p50 - pct(models, 0.5):7.2f} ms   (model time p50 "
+              f"{pct(models, 0.5):.2f} ms as the fake upstream measured it)")
         show("round trip answered from cache (no upstream)", floor, "for reference")
         show("didChange -> upstream connection closed", hangup, "p95 <= 10 ms")
         print(f"upstream connections opened: {up.connections_opened} for "

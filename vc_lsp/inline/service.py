@@ -92,7 +92,9 @@ class InlineCompleter:
         if work.cancelled() or work.exception() is not None or not q.is_current():
             return []  # failures were reported where they happened
         answer = work.result()
-        self.stats.add("inlineFinish", (time.perf_counter() - answer.answered_at) * 1000)
+        now = time.perf_counter()
+        self.stats.add("inlineFinish", (now - answer.answered_at) * 1000)
+        self.stats.add("inlineTotal", (now - entered) * 1000)
         return answer.items
 
     def _join(self, uri: str, before: str, after: str) -> asyncio.Future[_Answer] | None:
