@@ -1,0 +1,184 @@
+;;; vc-lsp.el --- vc-lsp in Emacs, with lsp-mode or Eglot  -*- lexical-binding: t; -*-
+
+;; Load this file after lsp-mode or Eglot (see README.md in this folder):
+;;
+;;   (load "/path/to/vc-lsp/editors/emacs/vc-lsp.el")
+;;   (keymap-global-set "C-c v" vc-lsp-command-map)   ; Emacs 29+; else global-set-key
+;;
+;; lsp-mode runs vc-lsp next to your language server, with ghost text through
+;; `lsp-inline-completion-mode'.  Eglot runs one server per buffer, so vc-lsp is registered for
+;; `vc-lsp-eglot-modes' only (see the README for a multiplexer that lifts that limit).
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'seq)
+(require 'subr-x)
+
+(defgroup vc-lsp nil
+  "AI completions and streamed edits from the vc-lsp language server."
+  :group 'tools
+  :prefix "vc-lsp-")
+
+(defcustom vc-lsp-command '("vc-lsp")
+  "The vc-lsp command and its arguments, e.g. (\"/path/to/.venv/bin/vc-lsp\")."
+  :type '(repeat string))
+
+(defcustom vc-lsp-settings nil
+  "The vcLsp settings as a plist.
+For example (:model \"gpt-5.4\" :inline (:maxLines 8)).  Sent as
+initializationOptions when the server starts; see the settings table in
+vc-lsp's README."
+  :type 'plist)
+
+(defcustom vc-lsp-eglot-modes '(text-mode markdown-mode yaml-mode yaml-ts-mode conf-mode)
+  "Major modes in which Eglot starts vc-lsp.
+Eglot runs one server per buffer: list modes that have no other
+language server, or start vc-lsp through a multiplexer (see README.md)."
+  :type '(repeat symbol))
+
+;;;; lsp-mode
+
+(declare-function lsp-register-client "lsp-mode")
+(declare-function make-lsp-client "lsp-mode")
+(declare-function lsp-stdio-connection "lsp-mode")
+(declare-function lsp-workspaces "lsp-mode")
+(declare-function lsp--workspace-client "lsp-mode")
+(declare-function lsp--client-server-id "lsp-mode")
+(declare-function lsp-request-async "lsp-mode")
+(declare-function lsp--region-to-range "lsp-mode")
+(declare-function lsp--buffer-uri "lsp-mode")
+(declare-function lsp--cur-position "lsp-mode")
+(declare-function lsp-configuration-section "lsp-mode")
+(defvar lsp--cur-workspace)
+
+(with-eval-after-load 'lsp-mode
+  (lsp-register-client
+   (make-lsp-client
+    :new-connection (lsp-stdio-connection (lambda () vc-lsp-command))
+    :activation-fn (lambda (&rest _) t)   ; every buffer lsp-mode manages
+    :add-on? t                            ; next to your language server, not instead of it
+    :priority -2
+    :server-id 'vc-lsp
+    ;; lsp-mode shows ghost text itself (`lsp-inline-completion-mode'), so no completion items.
+    :initialization-options
+    (lambda () (list :vcLsp (vc-lsp--merge vc-lsp-settings
+                                           '(:inline (:completionFallback "never"))))))))
+
+(defun vc-lsp--merge (settings defaults)
+  "SETTINGS with DEFAULTS filled in where SETTINGS leaves a key out."
+  (let ((out (copy-sequence settings)))
+    (cl-loop for (key value) on defaults by #'cddr
+             do (let ((mine (plist-get out key)))
+                  (setq out (plist-put out key
+                                       (if (and (listp value) (listp mine))
+                                           (vc-lsp--merge mine value)
+                                         (or mine value))))))
+    out))
+
+(defun vc-lsp--lsp-workspace ()
+  "The vc-lsp workspace of this buffer under lsp-mode, or nil."
+  (and (bound-and-true-p lsp-mode)
+       (seq-find (lambda (ws) (eq (lsp--client-server-id (lsp--workspace-client ws)) 'vc-lsp))
+                 (lsp-workspaces))))
+
+;;;; Eglot
+
+(declare-function eglot-current-server "eglot")
+(declare-function eglot--pos-to-lsp-position "eglot")
+(declare-function eglot--TextDocumentIdentifier "eglot")
+(declare-function eglot--signal-textDocument/didChange "eglot")
+(declare-function jsonrpc-async-request "jsonrpc")
+(defvar eglot-server-programs)
+
+(defun vc-lsp-eglot-contact (&optional _interactive)
+  "How Eglot starts vc-lsp."
+  `(,@vc-lsp-command :initializationOptions (:vcLsp ,vc-lsp-settings)))
+
+(with-eval-after-load 'eglot
+  (add-to-list 'eglot-server-programs (cons vc-lsp-eglot-modes #'vc-lsp-eglot-contact)))
+
+;;;; Commands (both clients)
+
+(defun vc-lsp--range ()
+  "The region, or an empty range at point.
+With an empty range the server takes the enclosing block."
+  (let ((beg (if (use-region-p) (region-beginning) (point)))
+        (end (if (use-region-p) (region-end) (point))))
+    (cond
+     ((vc-lsp--lsp-workspace) (lsp--region-to-range beg end))
+     ((and (fboundp 'eglot-current-server) (eglot-current-server))
+      (list :start (eglot--pos-to-lsp-position beg) :end (eglot--pos-to-lsp-position end)))
+     (t (user-error "vc-lsp: not running in this buffer (M-x lsp or M-x eglot)")))))
+
+(defun vc-lsp--uri ()
+  (if (vc-lsp--lsp-workspace)
+      (lsp--buffer-uri)
+    (plist-get (eglot--TextDocumentIdentifier) :uri)))
+
+(defun vc-lsp--execute (command argument)
+  "Send workspace/executeCommand COMMAND with one ARGUMENT object to vc-lsp only."
+  (let ((params (list :command command :arguments (vector argument)))
+        (on-error (lambda (err)
+                    (message "vc-lsp: %s" (if (listp err) (plist-get err :message) err)))))
+    (if-let ((workspace (vc-lsp--lsp-workspace)))
+        (let ((lsp--cur-workspace workspace))
+          (lsp-request-async "workspace/executeCommand" params #'ignore
+                             :error-handler on-error :mode 'detached))
+      (let ((server (and (fboundp 'eglot-current-server) (eglot-current-server))))
+        (unless server
+          (user-error "vc-lsp: not running in this buffer (M-x lsp or M-x eglot)"))
+        (eglot--signal-textDocument/didChange)   ; the server must see what you just typed
+        (jsonrpc-async-request server :workspace/executeCommand params
+                               :success-fn #'ignore
+                               :error-fn on-error)))))
+
+;;;###autoload
+(defun vc-lsp-explain ()
+  "Explain the region, or the code around point."
+  (interactive)
+  (vc-lsp--execute "vc.explain" (list :uri (vc-lsp--uri) :range (vc-lsp--range))))
+
+;;;###autoload
+(defun vc-lsp-edit (instruction)
+  "Rewrite the region (or the code around point) as INSTRUCTION says."
+  (interactive (list (read-string "vc-lsp edit: ")))
+  (when (string-blank-p instruction)
+    (user-error "vc-lsp: no instruction"))
+  (vc-lsp--execute "vc.edit" (list :uri (vc-lsp--uri) :range (vc-lsp--range)
+                                   :instruction instruction)))
+
+;;;###autoload
+(defun vc-lsp-fix ()
+  "Fix the problems in the region, or on the current line."
+  (interactive)
+  (unless (use-region-p)
+    (push-mark (line-beginning-position) t t)
+    (goto-char (line-end-position)))
+  (vc-lsp--execute "vc.fix" (list :uri (vc-lsp--uri) :range (vc-lsp--range))))
+
+;;;###autoload
+(defun vc-lsp-cancel ()
+  "Stop what vc-lsp is streaming into this buffer."
+  (interactive)
+  (vc-lsp--execute "vc.cancel" (list :uri (vc-lsp--uri))))
+
+;;;###autoload
+(defun vc-lsp-revert ()
+  "Restore the text that vc-lsp's last edit replaced."
+  (interactive)
+  (vc-lsp--execute "vc.revert" (list :uri (vc-lsp--uri))))
+
+(defvar vc-lsp-command-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map (kbd "e") #'vc-lsp-explain)
+    (define-key map (kbd "i") #'vc-lsp-edit)
+    (define-key map (kbd "f") #'vc-lsp-fix)
+    (define-key map (kbd "c") #'vc-lsp-cancel)
+    (define-key map (kbd "r") #'vc-lsp-revert)
+    map)
+  "Keys for vc-lsp's commands; bind the map to a prefix, e.g. C-c v.")
+(fset 'vc-lsp-command-map vc-lsp-command-map)
+
+(provide 'vc-lsp)
+;;; vc-lsp.el ends here
