@@ -33,4 +33,25 @@ def offset_at(doc: TextDocument, position: types.Position) -> int | None:
 
 
 def position_at(doc: TextDocument, offset: int) -> types.Position:
+    """The client position of a string offset; the end of a document whose last line has no
+    line break is the end of that line, never a line past the last one."""
+    source = doc.source
+    if offset >= len(source) and source and not source.endswith(("\n", "\r")):
+        lines = doc.lines
+        return types.Position(len(lines) - 1,
+                              doc.position_codec.client_num_units(lines[-1]))
     return doc.client_position_at_offset(offset)
+
+
+def offset_at_clamped(doc: TextDocument, position: types.Position) -> int:
+    """Like ``offset_at``, but a position past a line's end or the document's end is moved
+    onto it (clients send those for selections that end after the last character)."""
+    lines = doc.lines
+    if position.line < 0:
+        return 0
+    if position.line >= len(lines):
+        return len(doc.source)
+    text = lines[position.line].rstrip("\r\n")
+    units = doc.position_codec.client_num_units(text)
+    character = min(max(position.character, 0), units)
+    return doc.offset_at_position(types.Position(position.line, character))
