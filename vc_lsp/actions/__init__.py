@@ -1,0 +1,1 @@
+"""Code actions: explain, edit on instruction, fix and presets, streamed into the editor."""
