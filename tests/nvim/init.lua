@@ -63,3 +63,21 @@ vim.api.nvim_create_autocmd('InsertLeave', {
     end)
   end,
 })
+
+-- Every change of a buffer (vc-lsp's streamed edits included), with its whole text.
+function _G.vc_test_watch(buf)
+  vim.api.nvim_buf_attach(buf, false, {
+    on_lines = function()
+      vim.schedule(function()
+        tell('changed', { lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false) })
+      end)
+    end,
+  })
+end
+
+-- Messages the server shows (window/showMessage).
+local show_message = vim.lsp.handlers['window/showMessage']
+vim.lsp.handlers['window/showMessage'] = function(err, params, ctx)
+  tell('message', { message = params.message, type = params.type })
+  return show_message(err, params, ctx)
+end
