@@ -118,3 +118,25 @@ def test_common_change(old: str, new: str) -> None:
     change = common_change(old, new)
     assert old[:change.start] + change.text + old[change.end:] == new
     assert old[:change.start] == new[:change.start]
+
+
+def test_document_copy_replays_changes_in_order_and_in_client_units() -> None:
+    from lsprotocol import types
+    from pygls.workspace import PositionCodec
+
+    from vc_lsp.actions.tracking import DocumentCopy
+
+    def at(line: int, character: int) -> types.Position:
+        return types.Position(line=line, character=character)
+
+    copy = DocumentCopy("file:///a", "a😀b\ncd\n", PositionCodec("utf-8"))
+    changes = [types.TextDocumentContentChangePartial(range=types.Range(at(0, 5), at(0, 6)),
+                                                      text="B"),
+               types.TextDocumentContentChangePartial(range=types.Range(at(1, 0), at(1, 0)),
+                                                      text="x")]
+    steps = copy.replay(changes, "a😀B\nxcd\n")
+    assert steps == [Change(2, 3, "B"), Change(4, 4, "x")]
+    assert copy.text == "a😀B\nxcd\n"
+    # a change the copy cannot reproduce is reported as one change, and the copy resyncs
+    assert copy.replay([], "a😀B\nxcd!\n") == [Change(7, 7, "!")]
+    assert copy.text == "a😀B\nxcd!\n"

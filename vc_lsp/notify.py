@@ -39,6 +39,13 @@ class Notifier:
         self._show(message, kind)
         return True
 
+    def say(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        """Always show ``message``: the answer to something the user just asked for (an action's
+        outcome) must not be swallowed because a similar message was shown a minute ago."""
+        message = redact(message)
+        log.info("%s", message)
+        self._show(message, kind)
+
     def upstream(self, err: UpstreamError) -> bool:
         kind = (types.MessageType.Error if isinstance(err, AuthError | ModelNotFound)
                 else types.MessageType.Warning)

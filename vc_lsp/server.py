@@ -12,6 +12,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from . import __version__
+from .actions.service import ActionService
 from .config import Settings, SettingsStore
 from .inflight import InflightRegistry
 from .inline.service import InlineCompleter
@@ -35,6 +36,8 @@ class VcServer(LanguageServer):
         self.inline = InlineCompleter(self.upstream, self.registry, self.notifier,
                                       lambda: self.settings_store.current)
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.actions = ActionService(self, self.upstream, self.registry, self.notifier,
+                                     self.current_settings, self.run_task)
         self.settings_ready = asyncio.Event()
         self.settings_ready.set()
 
@@ -79,10 +82,11 @@ class VcServer(LanguageServer):
 
 
 def create_server() -> VcServer:
-    from .features import inline, lifecycle, status
+    from .features import actions, inline, lifecycle, status
 
     server = VcServer()
     lifecycle.register(server)
     inline.register(server)
     status.register(server)
+    actions.register(server)
     return server

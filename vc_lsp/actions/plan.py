@@ -61,7 +61,8 @@ class Plan:
         if self.action.name == "edit":
             return f"Edit ({short(self.task, 40)})"
         if self.action.name == "fix":
-            return "Fix"
+            return f"Fix ({short(self.diagnostics[0].message, 40)})" if self.diagnostics \
+                else "Fix"
         return self.action.title_for(self.language)
 
 

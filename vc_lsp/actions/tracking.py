@@ -93,12 +93,12 @@ class DocumentCopy:
         text = self.text
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
-                doc = TextDocument(self.uri, source=text, position_codec=self.codec)
-                start = doc.offset_at_position(_copy(change.range.start))
-                end = doc.offset_at_position(_copy(change.range.end))
+                lines = TextDocument(self.uri, source=text).lines
+                start = self._offset(lines, change.range.start)
+                end = self._offset(lines, change.range.end)
                 if start > end:
                     start, end = end, start
-                if change.range.start.line >= len(doc.lines):
+                if change.range.start.line >= len(lines):
                     start = end = len(text)  # pygls appends edits past the last line
                 out.append(Change(start, end, change.text))
                 text = text[:start] + change.text + text[end:]
@@ -111,6 +111,9 @@ class DocumentCopy:
         return out
 
 
-def _copy(position: types.Position) -> types.Position:
-    """pygls clamps positions in place; never let it touch the client's objects."""
-    return types.Position(line=position.line, character=position.character)
+    def _offset(self, lines: Sequence[str], position: types.Position) -> int:
+        """The offset pygls's own ``offset_at_position`` gives, from lines split once."""
+        # pygls clamps positions in place: never let it touch the client's objects
+        copy = types.Position(line=position.line, character=position.character)
+        server = self.codec.position_from_client_units(lines, copy)
+        return sum(len(line) for line in lines[:server.line]) + server.character

@@ -44,15 +44,20 @@ def register(server: VcServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: VcServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.registry.cancel(params.text_document.uri, "inline", reason="document changed")
+        uri = params.text_document.uri
+        ls.registry.cancel(uri, "inline", reason="document changed")
+        # An edit streaming here tells its own echo from the user's typing; typing stops it.
+        ls.actions.on_change(uri, params.content_changes)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: VcServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.registry.cancel(params.text_document.uri, reason="document closed")
         ls.inline.cache.drop(params.text_document.uri)
+        ls.actions.on_close(params.text_document.uri)
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: VcServer, _: None) -> None:
+        ls.actions.shutdown()
         ls.registry.cancel_all()
         await ls.upstream.aclose()
 

@@ -1,0 +1,141 @@
+"""writer.py against a scripted editor: echoes on time, late, split, mixed with typing, skipped."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from lsprotocol import types
+from pygls.workspace import PositionCodec, TextDocument
+
+from vc_lsp.actions.editor import Applied
+from vc_lsp.actions.tracking import Span
+from vc_lsp.actions.writer import RegionWriter, Status
+
+TEXT = "head\nold 1\nold 2\ntail\n"
+REGION = Span(5, 17)  # "old 1\nold 2\n"
+
+
+class ScriptedEditor:
+    """Applies edits to its own copy and reports them to the writer as a client would."""
+
+    def __init__(self, *, echo: str = "now", skip_stale: bool = False) -> None:
+        self.echo = echo  # "now", "later" (after answering), "split" (one change per edit)
+        self.skip_stale = skip_stale
+        self.text = TEXT
+        self.version = 0
+        self.writer: RegionWriter | None = None
+        self.sent: list[tuple[int | None, list[types.TextEdit]]] = []
+        self.typed_before_apply: str | None = None
+        self.later: list[Any] = []
+        self.answered = asyncio.Event()  # an edit was received and answered
+
+    def _doc(self) -> TextDocument:
+        return TextDocument("file:///a", source=self.text, position_codec=PositionCodec())
+
+    def report(self, changes: Sequence[types.TextDocumentContentChangePartial]) -> None:
+        assert self.writer is not None
+        self.writer.on_change(self.text, self.version, list(changes))
+
+    def change(self, rng: types.Range, text: str) -> types.TextDocumentContentChangePartial:
+        change = types.TextDocumentContentChangePartial(range=rng, text=text)
+        doc = self._doc()
+        doc.apply_change(change)
+        self.text = doc.source
+        self.version += 1
+        return change
+
+    def type(self, offset: int, text: str) -> types.TextDocumentContentChangePartial:
+        pos = self._doc().client_position_at_offset(offset)
+        return self.change(types.Range(pos, pos), text)
+
+    async def apply(self, uri: str, version: int | None, edits: Sequence[types.TextEdit],
+                    label: str) -> Applied:
+        self.sent.append((version, list(edits)))
+        pending_user = []
+        if self.typed_before_apply is not None:
+            pending_user.append(self.type(len(self.text), self.typed_before_apply))
+            self.typed_before_apply = None
+        if version is not None and version != self.version:
+            if self.skip_stale and version < self.version:
+                return Applied(True)  # Neovim: skipped, and still "applied"
+            if pending_user:
+                self.report(pending_user)
+            return Applied(False, "stale version")
+        changes = [*pending_user]
+        for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character),
+                           reverse=True):
+            changes.append(self.change(edit.range, edit.new_text))
+            if self.echo == "split":
+                self.report([changes.pop()])
+        if self.echo == "now" and changes:
+            self.report(changes)
+        elif self.echo == "later":
+            self.later.append(changes)
+        self.answered.set()
+        return Applied(True)
+
+
+def writer_for(editor: ScriptedEditor) -> RegionWriter:
+    writer = RegionWriter(editor, "file:///a", TEXT, 0, REGION, PositionCodec(),  # type: ignore[arg-type]
+                          label="test")
+    editor.writer = writer
+    return writer
+
+
+async def test_an_echo_confirms_the_edit_and_moves_the_region_end() -> None:
+    editor = ScriptedEditor()
+    writer = writer_for(editor)
+    assert await writer.write("new 1\nold 2\nnew 3\n") == Status.CONFIRMED
+    assert editor.text == "head\nnew 1\nold 2\nnew 3\ntail\n"
+    assert writer.current() == "new 1\nold 2\nnew 3\n" and writer.foreign == 0
+    assert [v for v, _ in editor.sent] == [0]
+
+
+async def test_an_echo_split_into_several_changes_is_still_ours() -> None:
+    editor = ScriptedEditor(echo="split")
+    writer = writer_for(editor)
+    assert await writer.write("new 1\nold 2\nnew 3\n") == Status.CONFIRMED
+    assert writer.foreign == 0
+
+
+async def test_a_late_echo_is_waited_for() -> None:
+    editor = ScriptedEditor(echo="later")
+    writer = writer_for(editor)
+    task = asyncio.ensure_future(writer.write("new\n"))
+    await editor.answered.wait()
+    assert not task.done()
+    editor.report(editor.later.pop())
+    assert await task == Status.CONFIRMED
+
+
+async def test_typing_batched_with_the_echo_is_foreign_and_the_region_follows() -> None:
+    editor = ScriptedEditor(echo="later")
+    writer = writer_for(editor)
+    stopped: list[bool] = []
+    writer.on_foreign = lambda: stopped.append(True)
+    task = asyncio.ensure_future(writer.write("old 1\nold 2\nnew 3\n"))
+    await editor.answered.wait()
+    changes = editor.later.pop()
+    changes.append(editor.type(0, ">> "))  # the user typed above the region meanwhile
+    editor.report(changes)
+    assert await task == Status.INTERRUPTED and stopped == [True]
+    assert writer.current() == "old 1\nold 2\nnew 3\n"  # the new line is ours, the region too
+
+
+async def test_a_skipped_stale_edit_is_sent_again_without_a_version() -> None:
+    editor = ScriptedEditor(skip_stale=True)
+    writer = writer_for(editor)
+    editor.version = 5  # the client's version moved on silently (a save)
+    assert await writer.write("new\n") == Status.CONFIRMED
+    assert [v for v, _ in editor.sent] == [0, None]
+    assert editor.text == "head\nnew\ntail\n"
+
+
+async def test_a_refused_edit_after_a_keystroke_is_an_interruption() -> None:
+    editor = ScriptedEditor()
+    writer = writer_for(editor)
+    editor.typed_before_apply = "!"
+    assert await writer.write("new\n") == Status.INTERRUPTED
+    assert editor.text == TEXT + "!" and writer.current() == "old 1\nold 2\n"

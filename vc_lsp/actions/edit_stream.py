@@ -1,0 +1,243 @@
+"""One streamed edit, from the first line of the answer to the last word the user reads.
+
+While the model writes, the region shows the lines written so far followed by the original lines
+the answer has not reached yet (``diff.preview``), updated line by line (never per token) and at
+most every ``actions.throttleMs``. When the answer is complete, the region is reconciled with the
+cleaned answer by a minimal diff. Each update goes through the ``RegionWriter``, which waits for
+the editor to confirm it before the next one is computed.
+
+Anything else that changes the document stops the stream at once (the upstream request is hung up
+through ``hang_up``). The region is then put back to its original text, or finished if the whole
+answer had already arrived; a keystroke inside the region is carried over to the same line of the
+text put back. When the user typed on a line that exists only in the new text, the region is left
+as it is (the keystroke is never thrown away) and ``vc.revert`` restores the original.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+from collections.abc import Callable
+
+from . import clean, diff
+from .plan import Plan
+from .progress import Progress
+from .tracking import common_change
+from .writer import RegionWriter, Status
+
+log = logging.getLogger(__name__)
+SETTLE_ATTEMPTS = 5
+
+
+class Stop(enum.Enum):
+    TYPED = "typed"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
+class Outcome(enum.Enum):
+    DONE = "done"  # the answer is in the document
+    RESTORED = "restored"  # stopped, and the original text is back
+    COMPLETED = "completed"  # a change elsewhere arrived after the whole answer: finished anyway
+    PARTIAL = "partial"  # the user typed inside the new text: left as it is
+    STUCK = "stuck"  # the original text could not be put back
+    CLOSED = "closed"  # the document was closed
+
+
+class EditSession:
+    def __init__(self, writer: RegionWriter, plan: Plan, *, throttle_s: float,
+                 hang_up: Callable[[], None], progress: Progress | None = None) -> None:
+        self.writer = writer
+        self.plan = plan
+        self.original = plan.original
+        self.stop_reason: Stop | None = None
+        self.error = ""
+        self.edits = 0  # updates the editor confirmed while streaming
+        self.lines = 0  # answer lines shown so far
+        self._shape = plan.shape
+        self._throttle_s = throttle_s
+        self._hang_up = hang_up
+        self._progress = progress
+        self._raw = ""
+        self._final: str | None = None
+        self._sent_before_settle = 0
+        self._wake = asyncio.Event()
+        self._stopped = asyncio.Event()
+        writer.on_foreign = self._document_changed
+
+    # -- fed by the upstream reader --------------------------------------------------------
+
+    def offer(self, raw: str) -> None:
+        self._raw = raw
+        self._wake.set()
+
+    def complete(self, raw: str) -> bool:
+        """Whether the answer's code block has closed: the rest would be prose nobody sees."""
+        return clean.closed(raw, self._shape.language)
+
+    def finish(self, raw: str, *, truncated: bool = False) -> None:
+        if truncated:
+            self.fail("the answer was cut off by the token limit (actions.maxTokens)")
+            return
+        final = clean.block(raw, self._shape)
+        if not final.strip():
+            self.fail("the model's answer held no code")
+            return
+        self._raw, self._final = raw, final
+        self._wake.set()
+
+    def fail(self, message: str) -> None:
+        if self.stop_reason is None:
+            self.error = message
+        self._stop(Stop.FAILED)
+
+    # -- stopped from outside --------------------------------------------------------------
+
+    def cancel(self) -> None:
+        self._stop(Stop.CANCELLED)
+
+    def close(self) -> None:
+        self._stop(Stop.CLOSED)
+        self.writer.close()
+
+    def _document_changed(self) -> None:
+        self._stop(Stop.TYPED)
+
+    def _stop(self, reason: Stop) -> None:
+        if self.stop_reason is not None:
+            return
+        self.stop_reason = reason
+        self._hang_up()
+        self._stopped.set()
+        self._wake.set()
+
+    # -- the stream ------------------------------------------------------------------------
+
+    async def run(self) -> Outcome:
+        try:
+            if await self._stream():
+                return Outcome.DONE
+            return await self._settle()
+        finally:
+            self.writer.on_foreign = None
+
+    async def _stream(self) -> bool:
+        """Show the answer as it arrives; True once the final text is confirmed."""
+        loop = asyncio.get_running_loop()
+        last = float("-inf")
+        while self.stop_reason is None:
+            await self._wake.wait()
+            self._wake.clear()
+            if self.stop_reason is not None:
+                break
+            if self._final is None:
+                if clean.streamed(self._raw, self._shape).count("\n") <= self.lines:
+                    continue  # no new complete line yet
+                pause = last + self._throttle_s - loop.time()
+                if pause > 0:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._stopped.wait(), pause)
+                    if self.stop_reason is not None:
+                        break
+            if self._final is not None:
+                status = await self.writer.write(self._final)
+                if status is Status.CONFIRMED:
+                    return True
+                self._failed_write(status)
+                break
+            streamed = clean.streamed(self._raw, self._shape)
+            status = await self.writer.write(diff.preview(self.original, streamed))
+            last = loop.time()
+            if status is not Status.CONFIRMED:
+                self._failed_write(status)
+                break
+            self.edits += 1
+            self.lines = streamed.count("\n")
+            if self._progress is not None:
+                self._progress.report(f"{self.lines} line{'s' if self.lines != 1 else ''}")
+            if clean.streamed(self._raw, self._shape).count("\n") > self.lines \
+                    or self._final is not None:
+                self._wake.set()
+        return False
+
+    def _failed_write(self, status: Status) -> None:
+        if status is Status.INTERRUPTED:
+            self._stop(Stop.TYPED)
+        elif status is Status.CLOSED:
+            self._stop(Stop.CLOSED)
+        elif status is Status.REFUSED:
+            reason = f": {self.writer.refusal}" if self.writer.refusal else ""
+            self.fail(f"the editor refused the edit{reason}")
+        else:
+            self.fail("the editor reported the edit as applied but the document did not change")
+
+    async def _settle(self) -> Outcome:
+        """Leave the region complete or restored, keeping whatever the user typed."""
+        self._sent_before_settle = self.writer.sent
+        if self.stop_reason is Stop.CLOSED or self.writer.closed:
+            return Outcome.CLOSED
+        finish = self.stop_reason is Stop.TYPED and self._final is not None
+        goal = self._final if finish and self._final is not None else self.original
+        for _ in range(SETTLE_ATTEMPTS):
+            current = self.writer.current()
+            bases = [self.writer.shown]
+            if self.writer.pending_target is not None:
+                bases.append(self.writer.pending_target)
+            base = min(bases, key=lambda b: _changed(b, current))
+            change = common_change(base, current)
+            target = diff.carry(base, goal, change.start, change.end, change.text)
+            if target is None:
+                return Outcome.PARTIAL
+            status = await self.writer.write(target)
+            if status is Status.CONFIRMED:
+                return Outcome.COMPLETED if finish else Outcome.RESTORED
+            if status is Status.CLOSED:
+                return Outcome.CLOSED
+            if status is not Status.INTERRUPTED:
+                return Outcome.STUCK
+        return Outcome.STUCK
+
+    def summary(self, outcome: Outcome) -> str | None:
+        """What to tell the user, in plain words; ``None`` when the result speaks for itself."""
+        plan = self.plan
+        first, last = self.writer.line_range()
+        where = f"line {first}" if first == last else f"lines {first}-{last}"
+        name, what = plan.file_name, plan.title
+        if outcome is Outcome.DONE or outcome is Outcome.CLOSED:
+            return None
+        if outcome is Outcome.COMPLETED:
+            return (f"vc-lsp: {name} changed while '{what}' was finishing; the edit of {where} "
+                    f"is complete (vc.revert undoes it).")
+        if outcome is Outcome.PARTIAL:
+            return (f"vc-lsp: stopped '{what}' because you typed in {where} while it was being "
+                    f"rewritten. Your typing is kept and the rest of the rewrite was not made; "
+                    f"vc.revert restores the original text.")
+        if outcome is Outcome.STUCK:
+            return (f"vc-lsp: '{what}' stopped and the original text of {where} could not be "
+                    f"put back; vc.revert restores it.")
+        nothing = self._sent_before_settle == 0
+        state = (f"{name} was not changed" if nothing
+                 else f"{where} of {name} are back to their original text" if first != last
+                 else f"{where} of {name} is back to its original text")
+        if self.stop_reason is Stop.TYPED:
+            return f"vc-lsp: stopped '{what}' because {name} changed; {state}."
+        if self.stop_reason is Stop.CANCELLED:
+            return f"vc-lsp: cancelled '{what}'; {state}."
+        return f"vc-lsp: '{what}' failed and {state}. {sentence(self.error)}"
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: capitalised, with a full stop."""
+    text = text.strip().removeprefix("vc-lsp: ")
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _changed(base: str, current: str) -> int:
+    change = common_change(base, current)
+    return change.end - change.start + len(change.text)

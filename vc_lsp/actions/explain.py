@@ -1,0 +1,183 @@
+"""Explanations, streamed where the client can show them.
+
+With ``window/showDocument`` (and ``workspace/applyEdit``), the explanation is a Markdown file
+in vc-lsp's temporary folder, opened in the editor and written into line by line as the model
+writes it. The file is a scratch file: its buffer is modified, so close it without saving (or
+save it to keep it). Editors without ``window/showDocument`` get the fallback every client has:
+progress messages while it is written (when they show progress) and the whole explanation in one
+``window/showMessage`` at the end.
+
+Appends go to the end of the explanation as vc-lsp wrote it, unversioned: the document is the
+server's own, and most editors never send its ``didOpen`` to this server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.workspace import PositionCodec, TextDocument
+
+from .. import positions
+from . import clean
+from .editor import Editor
+from .plan import Plan
+from .progress import Progress
+from .tracking import common_change
+
+log = logging.getLogger(__name__)
+KEEP_FILES_S = 24 * 3600
+
+
+def folder() -> Path:
+    return Path(tempfile.gettempdir()) / "vc-lsp" / "explanations"
+
+
+class Where(enum.Enum):
+    DOCUMENT = "document"
+    MESSAGE = "message"
+
+
+class ExplainSession:
+    def __init__(self, editor: Editor, plan: Plan, *, throttle_s: float,
+                 codec: PositionCodec, show: Callable[[str], None],
+                 hang_up: Callable[[], None], progress: Progress | None = None,
+                 directory: Path | None = None) -> None:
+        self.plan = plan
+        self.uri: str | None = None  # the explanation document, once shown
+        self.where = Where.MESSAGE
+        self.edits = 0
+        self.stopped: str | None = None  # why it stopped early
+        self._editor = editor
+        self._codec = codec
+        self._show = show
+        self._hang_up = hang_up
+        self._progress = progress
+        self._throttle_s = throttle_s
+        self._directory = directory or folder()
+        self._raw = ""
+        self._done = False
+        self._written = ""  # the document's text as vc-lsp wrote it
+        self._header = ""
+        self._wake = asyncio.Event()
+        self._stop_event = asyncio.Event()
+
+    # -- fed by the upstream reader --------------------------------------------------------
+
+    def offer(self, raw: str) -> None:
+        self._raw = raw
+        self._wake.set()
+
+    def complete(self, raw: str) -> bool:
+        return False
+
+    def finish(self, raw: str, *, truncated: bool = False) -> None:
+        self._raw, self._done = raw, True
+        if truncated:
+            self.stopped = "the answer was cut off by the token limit (actions.maxTokens)"
+        self._wake.set()
+
+    def fail(self, message: str) -> None:
+        self._stop(message)
+
+    def cancel(self) -> None:
+        self._stop("cancelled")
+
+    def _stop(self, why: str) -> None:
+        if self.stopped is None and not self._done:
+            self.stopped = why
+            self._hang_up()
+        self._stop_event.set()
+        self._wake.set()
+
+    # -- showing it ------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Create and show the explanation document, when the editor can."""
+        if not (self._editor.can_show_documents and self._editor.can_apply_edits):
+            return
+        plan = self.plan
+        self._header = f"# {plan.file_name}, {plan.lines_label}\n\n"
+        try:
+            path = self._new_file()
+            path.write_text(self._header, encoding="utf-8")
+        except OSError as exc:
+            log.warning("cannot write the explanation file: %s", exc)
+            return
+        uri = path.as_uri()
+        if await self._editor.show_document(uri):
+            self.uri, self.where, self._written = uri, Where.DOCUMENT, self._header
+
+    def _new_file(self) -> Path:
+        directory = self._directory
+        directory.mkdir(parents=True, exist_ok=True)
+        cutoff = time.time() - KEEP_FILES_S
+        for old in directory.glob("*.md"):
+            try:
+                if old.stat().st_mtime < cutoff:
+                    old.unlink()
+            except OSError:
+                pass
+        plan = self.plan
+        stem = Path(plan.file_name).name.replace(".", "-")
+        return directory / f"{stem}-L{plan.first_line}-{uuid.uuid4().hex[:6]}.md"
+
+    async def run(self) -> str:
+        """Stream the explanation; returns the explanation text."""
+        loop = asyncio.get_running_loop()
+        last = float("-inf")
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            text = clean.explanation(self._raw, final=self._done or self.stopped is not None)
+            if self.stopped is None and not self._done:
+                pause = last + self._throttle_s - loop.time()
+                if pause > 0:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._stop_event.wait(), pause)
+                    self._wake.set()
+                    continue
+            if self.where is Where.DOCUMENT:
+                await self._append(text)
+                last = loop.time()
+            lines = text.count("\n")
+            if self._progress is not None and lines:
+                self._progress.report(f"{lines} line{'s' if lines != 1 else ''}")
+            if self._done or self.stopped is not None:
+                break
+        if self.where is Where.DOCUMENT and self.stopped is not None:
+            await self._append(f"{text}\n*(stopped: {self.stopped})*\n".lstrip("\n"))
+        if self.where is Where.MESSAGE and text.strip():
+            note = f"\n(stopped: {self.stopped})" if self.stopped else ""
+            self._show(f"{self.plan.file_name}, {self.plan.lines_label}:\n\n{text.strip()}{note}")
+        return text
+
+    async def _append(self, text: str) -> None:
+        """Make the document's body read ``text``: usually an append at the end, and a
+        replacement of the tail when the cleaned text changed its mind (a closing fence)."""
+        body = self._written[len(self._header):]
+        if body == text:
+            return
+        assert self.uri is not None
+        common = common_change(body, text).start  # the longest common prefix
+        doc = TextDocument(self.uri, source=self._written, position_codec=self._codec)
+        start = positions.position_at(doc, len(self._header) + common)
+        end = positions.position_at(doc, len(self._written))
+        edit = types.TextEdit(range=types.Range(start, end), new_text=text[common:])
+        result = await self._editor.apply(self.uri, None, [edit],
+                                          f"vc-lsp: explain {self.plan.file_name}")
+        if result.applied:
+            self._written = self._header + text
+            self.edits += 1
+        else:
+            log.info("the explanation could not be written (%s); showing it as a message",
+                     result.reason)
+            self.where = Where.MESSAGE

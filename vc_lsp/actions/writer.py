@@ -1,0 +1,210 @@
+"""The owner of one region of one open document: writes text into it and tracks it.
+
+Every edit is computed against the document *as the server last saw it* (never against text the
+editor has not confirmed), sent as a versioned ``TextDocumentEdit``, and then confirmed by its
+echo: the ``didChange`` that brings the document to exactly the expected text. Clients differ in
+how that echo arrives, and the writer is built for each of them:
+
+- late or batched (Neovim debounces ``didChange`` by 150 ms): nothing new is sent before the echo;
+- split into several ``didChange`` notifications: intermediate texts are recognised as ours;
+- mixed with the user's typing in one notification: the changes that are not ours are mapped
+  onto the region with the usual rules and the change counts as the user's;
+- "applied" but silently skipped because the client's version moved on without a change it
+  reported (Neovim answers ``applied: true`` for a stale versioned edit, and its version grows on
+  ``:w``): when no echo and no change arrives the edit is sent again without a version.
+
+Any change that is not ours is reported through ``on_foreign`` at once (the caller stops
+streaming), and the region keeps following the document, so a later revert hits the right lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from lsprotocol import types
+from pygls.workspace import PositionCodec, TextDocument
+
+from .. import positions
+from . import diff
+from .editor import Editor
+from .tracking import Change, DocumentCopy, Span, map_span
+
+log = logging.getLogger(__name__)
+ECHO_WAIT_S = 1.5  # longest wait for an applied edit's didChange (Neovim's debounce is 150 ms)
+ATTEMPTS = 3
+
+
+class Status(enum.Enum):
+    CONFIRMED = "confirmed"  # the document holds exactly the text
+    INTERRUPTED = "interrupted"  # someone else changed the document meanwhile
+    REFUSED = "refused"  # the editor answered that it did not apply the edit
+    UNCONFIRMED = "unconfirmed"  # the editor said it applied the edit; the document never showed it
+    CLOSED = "closed"  # the document was closed
+
+
+@dataclass
+class _Pending:
+    target: str
+    expected: str  # the whole document once the edit is applied
+    partials: dict[str, int]  # document texts on the way there -> region end in each
+    texts: frozenset[str]  # what the edit's hunks insert
+    confirmed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class RegionWriter:
+    def __init__(self, editor: Editor, uri: str, text: str, version: int | None, span: Span,
+                 codec: PositionCodec, label: str) -> None:
+        self.uri = uri
+        self.label = label
+        self.span = span
+        self.version = version
+        self.shown = text[span.start:span.end]  # the region text last confirmed as ours
+        self.closed = False
+        self.unversioned = False
+        self.foreign = 0  # changes seen that were not ours
+        self.sent = 0  # edits sent to the editor
+        self.refusal = ""
+        self.on_foreign: Callable[[], None] | None = None
+        self._editor = editor
+        self._copy = DocumentCopy(uri, text, codec)
+        self._pending: _Pending | None = None
+        self._wake = asyncio.Event()
+
+    @property
+    def text(self) -> str:
+        """The document as the server last saw it."""
+        return self._copy.text
+
+    def current(self) -> str:
+        return self.text[self.span.start:self.span.end]
+
+    @property
+    def pending_target(self) -> str | None:
+        return self._pending.target if self._pending is not None else None
+
+    def line_range(self) -> tuple[int, int]:
+        """1-based first and last line of the region now (for messages)."""
+        doc = TextDocument(self.uri, source=self.text, position_codec=self._copy.codec)
+        first = positions.position_at(doc, self.span.start).line + 1
+        last = positions.position_at(doc, max(self.span.start, self.span.end - 1)).line + 1
+        return first, last
+
+    # -- the document changed (called synchronously from didChange) ---------------------------
+
+    def on_change(self, live: str, version: int | None,
+                  changes: Sequence[types.TextDocumentContentChangeEvent]) -> None:
+        steps = self._copy.replay(changes, live)
+        self.version = version
+        self._wake.set()
+        pending = self._pending
+        if pending is not None:
+            if live == pending.expected:
+                self._confirm(pending)
+                return
+            if live in pending.partials:
+                self.span = Span(self.span.start, pending.partials[live])
+                return
+        self.span = self._follow(self.span, steps, pending)
+        self.foreign += 1
+        if self.on_foreign is not None:
+            self.on_foreign()
+
+    @staticmethod
+    def _follow(span: Span, steps: list[Change], pending: _Pending | None) -> Span:
+        for step in steps:
+            ours = (pending is not None and step.text in pending.texts
+                    and span.start <= step.start and step.end <= span.end)
+            span = Span(span.start, span.end + step.delta) if ours else map_span(span, step)
+        return span
+
+    def _confirm(self, pending: _Pending) -> None:
+        self.span = Span(self.span.start, self.span.start + len(pending.target))
+        self.shown = pending.target
+        self._pending = None
+        pending.confirmed.set()
+
+    def close(self) -> None:
+        self.closed = True
+        self._wake.set()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    async def write(self, target: str) -> Status:
+        """Make the region hold ``target``, against the latest confirmed document."""
+        for _ in range(ATTEMPTS):
+            if self.closed:
+                return Status.CLOSED
+            text, span = self.text, self.span
+            current = text[span.start:span.end]
+            if current == target:
+                self.shown, self._pending = target, None
+                return Status.CONFIRMED
+            hunks = diff.hunks(current, target)
+            head, tail = text[:span.start], text[span.end:]
+            pending = _Pending(
+                target=target, expected=head + target + tail,
+                partials={head + state + tail: span.start + len(state)
+                          for state in diff.intermediate(current, hunks)},
+                texts=frozenset(h.text for h in hunks))
+            self._pending = pending
+            seen = self.foreign
+            version = None if self.unversioned else self.version
+            self.sent += 1
+            result = await self._editor.apply(self.uri, version,
+                                              self._edits(text, span.start, hunks), self.label)
+            if pending.confirmed.is_set():
+                return Status.CONFIRMED
+            if self.foreign != seen:
+                return Status.INTERRUPTED
+            if not result.applied:
+                if await self._settled(pending, seen) == "foreign":
+                    return Status.INTERRUPTED  # refused because the user's change came first
+                self.refusal = result.reason
+                return Status.REFUSED
+            state = await self._settled(pending, seen)
+            if state == "confirmed":
+                return Status.CONFIRMED
+            if state == "foreign":
+                return Status.INTERRUPTED
+            if state == "closed":
+                return Status.CLOSED
+            if self.text == text:  # no change at all: the editor skipped the edit
+                if self.unversioned:
+                    return Status.UNCONFIRMED
+                log.info("%s: the editor reported the edit as applied but sent no change for "
+                         "it (a stale version); sending edits without a version from now on",
+                         self.uri)
+                self.unversioned = True
+        return Status.UNCONFIRMED
+
+    def _edits(self, text: str, base: int, hunks: list[diff.Hunk]) -> list[types.TextEdit]:
+        doc = TextDocument(self.uri, source=text, position_codec=self._copy.codec)
+        return [types.TextEdit(range=types.Range(positions.position_at(doc, base + h.start),
+                                                 positions.position_at(doc, base + h.end)),
+                               new_text=h.text) for h in hunks]
+
+    async def _settled(self, pending: _Pending, seen: int) -> str:
+        """Wait for the echo: "confirmed", "foreign", "closed" or "timeout"."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + ECHO_WAIT_S
+        text = self.text
+        while True:
+            if pending.confirmed.is_set():
+                return "confirmed"
+            if self.foreign != seen:
+                return "foreign"
+            if self.closed:
+                return "closed"
+            if self.text != text:  # part of the edit arrived: give the rest the full wait
+                text, deadline = self.text, loop.time() + ECHO_WAIT_S
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return "timeout"
+            self._wake.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), remaining)

@@ -1,0 +1,120 @@
+"""``textDocument/codeAction`` and the ``vc.*`` commands: parse, snapshot, hand over.
+
+Commands are answered at once (``null``) and the action runs in the background: Emacs's clients
+wait synchronously for an ``executeCommand`` answer, and every client stays responsive while an
+edit streams in. Arguments are ``[{"uri", "range", "instruction"?, "diagnostic"?}]``;
+``vc.cancel`` and ``vc.revert`` take ``[{"uri"}]`` or nothing (the last edited document).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from lsprotocol.converters import get_converter
+
+from .. import positions
+from ..actions import catalog, listing
+from ..actions.catalog import Action
+from ..actions.service import Request
+
+if TYPE_CHECKING:
+    from ..server import VcServer
+
+log = logging.getLogger(__name__)
+_converter = get_converter()
+
+
+class BadArguments(ValueError):
+    pass
+
+
+def register(server: VcServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=list(catalog.ADVERTISED_KINDS), resolve_provider=False))
+    def code_action(ls: VcServer, params: types.CodeActionParams
+                    ) -> list[types.CodeAction] | None:
+        doc = positions.snapshot(ls.workspace, params.text_document.uri)
+        if doc is None:
+            return None
+        return listing.code_actions(
+            doc, params.range, params.context,
+            max_lines=ls.settings.actions.max_selection_lines,
+            disabled_support=ls.actions.editor.can_disable_actions)
+
+    # Command handlers take no ``ls`` parameter: pygls resolves their annotations at run time
+    # (``typing.get_type_hints``), and ``VcServer`` is only imported for type checking here.
+    for action in catalog.STREAMING:
+        _register_action(server, action)
+
+    @server.command(catalog.CANCEL)
+    def cancel(*args: Any) -> None:
+        uri = _uri_only(server, catalog.CANCEL, args)
+        if not isinstance(uri, _Invalid) and not server.actions.cancel(uri):
+            server.notifier.say("vc-lsp: nothing is streaming" + (" there." if uri else "."))
+
+    for name in (catalog.REVERT, catalog.UNDO):
+        _register_revert(server, name)
+
+
+def _register_action(server: VcServer, action: Action) -> None:
+    @server.command(action.command)
+    def run(*args: Any) -> None:
+        try:
+            request = parse(action, args)
+        except BadArguments as exc:
+            server.notifier.say(f"vc-lsp: {action.command} {exc}", types.MessageType.Warning)
+            return
+        server.actions.start(request)
+
+
+def _register_revert(server: VcServer, name: str) -> None:
+    @server.command(name)
+    async def revert(*args: Any) -> None:
+        uri = _uri_only(server, name, args)
+        if not isinstance(uri, _Invalid):
+            await server.actions.revert(uri)
+
+
+def parse(action: Action, args: tuple[Any, ...]) -> Request:
+    """``[{"uri", "range", "instruction"?, "diagnostic"?, "diagnostics"?}]`` into a ``Request``."""
+    usage = ('needs the arguments [{"uri": ..., "range": ...'
+             + (', "instruction": ...' if action.name == "edit" else "") + "}]; run it from the "
+             "code action menu or see the README.")
+    if not args or not isinstance(args[0], dict) or not isinstance(args[0].get("uri"), str):
+        raise BadArguments(usage)
+    arg = args[0]
+    raw_diags = list(arg.get("diagnostics") or [])
+    if arg.get("diagnostic"):
+        raw_diags.insert(0, arg["diagnostic"])
+    try:
+        rng = _converter.structure(arg["range"], types.Range) if arg.get("range") else None
+        diags = tuple(_converter.structure(d, types.Diagnostic) for d in raw_diags)
+    except Exception as exc:
+        raise BadArguments(f"got an unreadable range or diagnostic ({exc}); {usage}") from exc
+    instruction = arg.get("instruction")
+    if instruction is not None and not isinstance(instruction, str):
+        raise BadArguments(usage)
+    return Request(action, arg["uri"], rng, instruction, diags)
+
+
+class _Invalid:
+    """A bad ``uri`` argument (the user has been told)."""
+
+
+INVALID = _Invalid()
+
+
+def _uri_only(ls: VcServer, command: str, args: tuple[Any, ...]) -> str | _Invalid | None:
+    """The ``uri`` argument; ``None`` for none (the last edited document, or everywhere)."""
+    if not args or args[0] is None:
+        return None
+    arg = args[0]
+    if isinstance(arg, str):
+        return arg
+    if isinstance(arg, dict) and isinstance(arg.get("uri"), str):
+        return str(arg["uri"])
+    ls.notifier.say(f'vc-lsp: {command} takes [{{"uri": ...}}] or no arguments.',
+                    types.MessageType.Warning)
+    return INVALID
