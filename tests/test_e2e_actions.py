@@ -284,6 +284,25 @@ async def test_explain_without_show_document_ends_in_a_message(
         assert not ed.received
 
 
+async def test_cancelling_one_explanation_leaves_another_running(
+        open_editor: Any, upstream: FakeUpstream) -> None:
+    upstream.enqueue(Reply.text(chunks=["It loops.\n"], endless=True, delay=0.02),
+                     by_line(EXPLANATION))
+    async with open_editor() as ed:
+        ed.open(URI, SOURCE)
+        await execute(ed, "vc.explain", uri=URI, range=lines_range(*LOAD))
+        [endless] = await upstream.wait_for_requests(1)
+        first = await ed.wait_progress_begin()
+        await execute(ed, "vc.explain", uri=URI, range=lines_range(0, 1))
+        await upstream.wait_for_requests(2)
+        ed.client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(first))
+        await asyncio.wait_for(endless.hung_up.wait(), SAFETY)
+        await ed.wait_progress_end(2)
+        second = await ed.wait_shown(2)
+        assert ed.text(second) == "# app.py, line 1\n\n" + EXPLANATION
+        assert ed.text(await ed.wait_shown(1)).endswith("*(stopped: cancelled)*\n")
+
+
 # -- stopping ---------------------------------------------------------------------------------
 
 

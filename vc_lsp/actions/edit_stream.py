@@ -64,6 +64,7 @@ class EditSession:
         self._raw = ""
         self._final: str | None = None
         self._sent_before_settle = 0
+        self._shown_lines = ""  # the streamed lines behind the last preview
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
         writer.on_foreign = self._document_changed
@@ -134,7 +135,7 @@ class EditSession:
             if self.stop_reason is not None:
                 break
             if self._final is None:
-                if clean.streamed(self._raw, self._shape).count("\n") <= self.lines:
+                if clean.streamed(self._raw, self._shape) == self._shown_lines:
                     continue  # no new complete line yet
                 pause = last + self._throttle_s - loop.time()
                 if pause > 0:
@@ -149,17 +150,17 @@ class EditSession:
                 self._failed_write(status)
                 break
             streamed = clean.streamed(self._raw, self._shape)
+            self._shown_lines = streamed
             status = await self.writer.write(diff.preview(self.original, streamed))
             last = loop.time()
             if status is not Status.CONFIRMED:
                 self._failed_write(status)
                 break
             self.edits += 1
-            self.lines = streamed.count("\n")
+            self.lines = streamed.count("\n") - self._shape.prefix.count("\n")
             if self._progress is not None:
                 self._progress.report(f"{self.lines} line{'s' if self.lines != 1 else ''}")
-            if clean.streamed(self._raw, self._shape).count("\n") > self.lines \
-                    or self._final is not None:
+            if clean.streamed(self._raw, self._shape) != streamed or self._final is not None:
                 self._wake.set()
         return False
 

@@ -46,6 +46,7 @@ class Sink(Protocol):
     def complete(self, raw: str) -> bool: ...
     def finish(self, raw: str, *, truncated: bool = False) -> None: ...
     def fail(self, message: str) -> None: ...
+    def cancel(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class ActionService:
         self._records: dict[str, _Record] = {}
         self._edits: dict[str, tuple[EditSession, asyncio.Future[None]]] = {}
         self._explains: dict[ExplainSession, str] = {}
+        self._explain_count = 0
         self.last_uri: str | None = None
 
     # -- entry points ----------------------------------------------------------------------
@@ -236,12 +238,14 @@ class ActionService:
             return
         doc, plan = made
         uri = request.uri
+        self._explain_count += 1
+        kind = f"{KIND_EXPLAIN}:{self._explain_count}"  # explanations never stop each other
         progress = Progress(self._server, self.editor.can_show_progress)
         session = ExplainSession(
             self.editor, plan, throttle_s=settings.actions.throttle_ms / 1000,
             codec=doc.position_codec, progress=progress,
             show=lambda text: self._say(text, types.MessageType.Info),
-            hang_up=lambda: self._hang_up(uri, KIND_EXPLAIN))
+            hang_up=lambda: self._hang_up(uri, kind))
         self._explains[session] = uri
         reader: asyncio.Task[None] | None = None
         try:
@@ -249,7 +253,7 @@ class ActionService:
                                  message=f"{plan.file_name} {plan.lines_label}")
             await session.open()
             if session.stopped is None:
-                reader = self._read(uri, KIND_EXPLAIN, self._chat(plan, settings), session)
+                reader = self._read(uri, kind, self._chat(plan, settings), session)
             await session.run()
         finally:
             if reader is not None and not reader.done():
@@ -316,6 +320,7 @@ class ActionService:
             sink.fail(err.user_message())
             return
         except asyncio.CancelledError:
+            sink.cancel()  # a no-op when the action stopped itself; otherwise it must not wait
             raise
         except Exception as exc:
             log.exception("action stream failed")
