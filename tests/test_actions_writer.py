@@ -139,3 +139,20 @@ async def test_a_refused_edit_after_a_keystroke_is_an_interruption() -> None:
     editor.typed_before_apply = "!"
     assert await writer.write("new\n") == Status.INTERRUPTED
     assert editor.text == TEXT + "!" and writer.current() == "old 1\nold 2\n"
+
+
+async def test_our_edit_then_typing_is_recognised_whatever_shape_the_client_gives_it() -> None:
+    """The client reports our one inserted line as two insertions at the region's end."""
+    editor = ScriptedEditor(echo="later")
+    writer = writer_for(editor)
+    task = asyncio.ensure_future(writer.write("old 1\nold 2\nnew\n"))
+    await editor.answered.wait()
+    editor.later.pop()  # replace the client's report of our edit by an equivalent one
+    editor.text, editor.version = TEXT, 0
+    pieces = [editor.change(types.Range(types.Position(3, 0), types.Position(3, 0)), "ne"),
+              editor.change(types.Range(types.Position(3, 2), types.Position(3, 2)), "w\n")]
+    keystroke = editor.type(len(editor.text), "!")
+    editor.report([*pieces, keystroke])
+    assert editor.text == "head\nold 1\nold 2\nnew\ntail\n!"
+    assert await task == Status.INTERRUPTED
+    assert writer.current() == "old 1\nold 2\nnew\n" and writer.shown == writer.current()

@@ -98,6 +98,7 @@ class RegionWriter:
 
     def on_change(self, live: str, version: int | None,
                   changes: Sequence[types.TextDocumentContentChangeEvent]) -> None:
+        before = self._copy.text
         steps = self._copy.replay(changes, live)
         self.version = version
         self._wake.set()
@@ -109,10 +110,24 @@ class RegionWriter:
             if live in pending.partials:
                 self.span = Span(self.span.start, pending.partials[live])
                 return
+            ours = self._ours_first(before, steps, pending)
+            if ours:  # our edit, then the user's typing, in one notification (Neovim batches)
+                self._confirm(pending)
+                steps, pending = steps[ours:], None
         self.span = self._follow(self.span, steps, pending)
         self.foreign += 1
         if self.on_foreign is not None:
             self.on_foreign()
+
+    @staticmethod
+    def _ours_first(text: str, steps: list[Change], pending: _Pending) -> int:
+        """How many leading changes make exactly our edit (0: none). Compares texts, not the
+        shape of the changes, which each client reports its own way."""
+        for i, step in enumerate(steps[:-1]):
+            text = text[:step.start] + step.text + text[step.end:]
+            if text == pending.expected:
+                return i + 1
+        return 0
 
     @staticmethod
     def _follow(span: Span, steps: list[Change], pending: _Pending | None) -> Span:
@@ -157,10 +172,10 @@ class RegionWriter:
             self.sent += 1
             result = await self._editor.apply(self.uri, version,
                                               self._edits(text, span.start, hunks), self.label)
+            if self.foreign != seen:  # even if our edit made it: the user is typing
+                return Status.INTERRUPTED
             if pending.confirmed.is_set():
                 return Status.CONFIRMED
-            if self.foreign != seen:
-                return Status.INTERRUPTED
             if not result.applied:
                 if await self._settled(pending, seen) == "foreign":
                     return Status.INTERRUPTED  # refused because the user's change came first
@@ -194,10 +209,10 @@ class RegionWriter:
         deadline = loop.time() + ECHO_WAIT_S
         text = self.text
         while True:
-            if pending.confirmed.is_set():
-                return "confirmed"
             if self.foreign != seen:
                 return "foreign"
+            if pending.confirmed.is_set():
+                return "confirmed"
             if self.closed:
                 return "closed"
             if self.text != text:  # part of the edit arrived: give the rest the full wait
