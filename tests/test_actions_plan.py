@@ -182,3 +182,16 @@ def test_every_streaming_action_is_a_command_with_a_unique_name() -> None:
     assert len(set(commands)) == len(commands)
     assert {"vc.explain", "vc.edit", "vc.fix", "vc.cancel", "vc.revert", "vc.undo"} <= \
         set(catalog.COMMANDS)
+
+
+def test_a_crlf_tab_indented_file_keeps_its_line_endings_and_tabs() -> None:
+    from vc_lsp.actions import clean, diff
+
+    text = "func f() {\r\n\tif x {\r\n\t\treturn 1\r\n\t}\r\n\treturn 2\r\n}\r\n"
+    made = plan.make(_doc(text, language="go"), catalog.PRESETS[0], _range((1, 0), (4, 0)))
+    assert isinstance(made, plan.Plan)
+    assert made.shape.eol == "\r\n" and made.shape.tabs and made.shape.indent == "\t"
+    answer = "```go\nif x {\n    return 1\n}\n```"  # the model answers with LF and spaces
+    final = clean.block(answer, made.shape)
+    assert final == made.original  # the same code, so nothing at all changes
+    assert diff.hunks(made.original, final) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from lsprotocol import types
 from pygls.workspace import PositionCodec, TextDocument
@@ -94,8 +95,9 @@ class DocumentCopy:
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
                 lines = TextDocument(self.uri, source=text).lines
-                start = self._offset(lines, change.range.start)
-                end = self._offset(lines, change.range.end)
+                starts = list(accumulate(map(len, lines), initial=0))
+                start = self._offset(lines, starts, change.range.start)
+                end = self._offset(lines, starts, change.range.end)
                 if start > end:
                     start, end = end, start
                 if change.range.start.line >= len(lines):
@@ -111,9 +113,9 @@ class DocumentCopy:
         return out
 
 
-    def _offset(self, lines: Sequence[str], position: types.Position) -> int:
+    def _offset(self, lines: Sequence[str], starts: list[int], position: types.Position) -> int:
         """The offset pygls's own ``offset_at_position`` gives, from lines split once."""
         # pygls clamps positions in place: never let it touch the client's objects
         copy = types.Position(line=position.line, character=position.character)
         server = self.codec.position_from_client_units(lines, copy)
-        return sum(len(line) for line in lines[:server.line]) + server.character
+        return starts[server.line] + server.character
