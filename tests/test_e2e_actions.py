@@ -481,3 +481,17 @@ async def test_a_selection_over_the_limit_is_refused_without_a_request(
         message = await ed.wait_message("actions.maxSelectionLines")
         assert "5 lines" in message.message
     assert upstream.chat_requests == []
+
+
+async def test_an_answer_that_changes_nothing_says_so(open_editor: Any,
+                                                      upstream: FakeUpstream) -> None:
+    source = "items = [3, 1, 2]\nitems.sort()\n"
+    upstream.enqueue(by_line(fenced("items.sort()\n")))
+    async with open_editor() as ed:
+        ed.open(URI, source)
+        await execute(ed, "vc.fix", uri=URI, range=lines_range(1, 2),
+                      diagnostics=[{"message": "not a diagnostic"}])  # unreadable: ignored
+        await ed.wait_progress_end()
+        assert ed.text(URI) == source and not ed.received
+        message = await ed.wait_message("changed nothing")
+        assert "line 2" in message.message

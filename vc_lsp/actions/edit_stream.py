@@ -207,6 +207,8 @@ class EditSession:
         first, last = self.writer.line_range()
         where = f"line {first}" if first == last else f"lines {first}-{last}"
         name, what = plan.file_name, plan.title
+        if outcome is Outcome.DONE and self._final == self.original:
+            return f"vc-lsp: '{what}' changed nothing: the model kept {where} of {name} as is."
         if outcome is Outcome.DONE or outcome is Outcome.CLOSED:
             return None
         if outcome is Outcome.COMPLETED:

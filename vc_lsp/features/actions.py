@@ -90,13 +90,18 @@ def parse(action: Action, args: tuple[Any, ...]) -> Request:
         raw_diags.insert(0, arg["diagnostic"])
     try:
         rng = _converter.structure(arg["range"], types.Range) if arg.get("range") else None
-        diags = tuple(_converter.structure(d, types.Diagnostic) for d in raw_diags)
     except Exception as exc:
-        raise BadArguments(f"got an unreadable range or diagnostic ({exc}); {usage}") from exc
+        raise BadArguments(f"got an unreadable range ({exc}); {usage}") from exc
+    diags: list[types.Diagnostic] = []
+    for raw in raw_diags:
+        try:
+            diags.append(_converter.structure(raw, types.Diagnostic))
+        except Exception as exc:  # one odd diagnostic must not block the fix
+            log.info("%s: ignoring an unreadable diagnostic (%s)", action.command, exc)
     instruction = arg.get("instruction")
     if instruction is not None and not isinstance(instruction, str):
         raise BadArguments(usage)
-    return Request(action, arg["uri"], rng, instruction, diags)
+    return Request(action, arg["uri"], rng, instruction, tuple(diags))
 
 
 class _Invalid:
