@@ -195,10 +195,15 @@ async def test_preset_in_a_neovim_like_client(open_editor: Any, upstream: FakeUp
 
 async def test_fix_for_a_diagnostic_uses_the_actions_model(
         open_editor: Any, upstream: FakeUpstream) -> None:
-    source = "def area(r):\n    return 3.14159 * r ** 2 +\n\nprint(area(2))\n"
-    answer = "return 3.14159 * r ** 2\n"  # the model dropped the indentation: it is restored
+    source = ("def area(r):\n"
+              "    result = 3.14159 * r ** 2 +\n"
+              "    return reslt\n"
+              "\n"
+              "print(area(2))\n")
+    # the model dropped the indentation: it is restored
+    answer = "result = 3.14159 * r ** 2\nreturn result\n"
     upstream.enqueue(by_line(fenced(answer)))
-    problem = types.Diagnostic(range=types.Range(types.Position(1, 28), types.Position(1, 29)),
+    problem = types.Diagnostic(range=types.Range(types.Position(1, 30), types.Position(2, 16)),
                                message="Expected expression", source="Pylance")
     async with open_editor(settings={"actions": {"model": "fast-model"}}) as ed:
         ed.open(URI, source)
@@ -208,10 +213,15 @@ async def test_fix_for_a_diagnostic_uses_the_actions_model(
         assert list(fix.diagnostics or []) == [problem]
         await run_action(ed, fix)
         await ed.wait_progress_end()
-        assert ed.text(URI) == "def area(r):\n    return 3.14159 * r ** 2\n\nprint(area(2))\n"
+        assert ed.text(URI) == ("def area(r):\n"
+                                "    result = 3.14159 * r ** 2\n"
+                                "    return result\n"
+                                "\n"
+                                "print(area(2))\n")
+        assert len(ed.edits_for(URI)) > 1
     request = upstream.chat_requests[0].json
     assert request["model"] == "fast-model"
-    assert "Expected expression" in request["messages"][-1]["content"]
+    assert "line 2 (Pylance): Expected expression" in request["messages"][-1]["content"]
 
 
 async def test_generic_fix_on_the_cursor_line_without_diagnostics(
