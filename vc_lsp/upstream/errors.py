@@ -91,7 +91,7 @@ class ServerError(UpstreamError):
     def user_message(self) -> str:
         return (
             f"vc-lsp: the AI service at {self.base_url} failed ({self.detail}). "
-            f"It is usually temporary; completions resume by themselves."
+            f"It is usually temporary: try again in a moment."
         )
 
 
