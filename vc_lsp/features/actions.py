@@ -78,10 +78,17 @@ def _register_revert(server: VcServer, name: str) -> None:
 
 
 def parse(action: Action, args: tuple[Any, ...]) -> Request:
-    """``[{"uri", "range", "instruction"?, "diagnostic"?, "diagnostics"?}]`` into a ``Request``."""
+    """``[{"uri", "range", "instruction"?, "diagnostic"?, "diagnostics"?}]`` into a ``Request``.
+
+    The positional form ``[uri | {"uri"}, range?, instruction?]`` is accepted too: key bindings
+    in Sublime (``lsp_execute`` with ``$document_id``, ``$range``) can only pass separate values.
+    """
     usage = ('needs the arguments [{"uri": ..., "range": ...'
              + (', "instruction": ...' if action.name == "edit" else "") + "}]; run it from the "
              "code action menu or see the README.")
+    if args and (isinstance(args[0], str) or (isinstance(args[0], dict) and len(args) > 1)):
+        head = {"uri": args[0]} if isinstance(args[0], str) else dict(args[0])
+        args = ({**head, **dict(zip(("range", "instruction"), args[1:], strict=False))},)
     if not args or not isinstance(args[0], dict) or not isinstance(args[0].get("uri"), str):
         raise BadArguments(usage)
     arg = args[0]
