@@ -60,21 +60,8 @@ def lsp(upstream: FakeUpstream, tmp_path: Path) -> Session:
                       config_pull: bool = False) -> AsyncIterator[LanguageClient]:
         sessions.append(None)
         log_file = tmp_path / f"server-{len(sessions)}.log"
-        server_env = {k: val for k, val in os.environ.items() if not k.startswith("VC_LSP_")}
-        server_env.update({"VISIONCODER_API_KEY": SECRET, **(env or {})})
-        config = ClientServerConfig(
-            server_command=[sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG",
-                            "--log-file", str(log_file)],
-            server_env=server_env,
-        )
-        client = await config.start()
-        opts = {"baseUrl": upstream.base_url, "model": "fake-model",
-                "inline": {"debounceMs": 0}}
-        for key, value in (settings or {}).items():
-            if isinstance(value, dict) and isinstance(opts.get(key), dict):
-                opts[key] = {**opts[key], **value}
-            else:
-                opts[key] = value
+        client = await start_server(log_file, env)
+        opts = options(upstream, {"inline": {"debounceMs": 0}}, settings)
         client.init_result = await client.initialize_session(types.InitializeParams(
             capabilities=capabilities(inline=inline, encoding=encoding, config_pull=config_pull),
             initialization_options=opts,
@@ -82,13 +69,47 @@ def lsp(upstream: FakeUpstream, tmp_path: Path) -> Session:
         try:
             yield client
         finally:
-            await client.shutdown_session()
-            await client.stop()
-            logged = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
-            assert SECRET not in logged
-            assert all(SECRET not in m.message for m in client.messages)
+            await stop_and_check_secret(client, log_file)
 
     return session
+
+
+async def start_server(log_file: Path, env: dict[str, str] | None = None,
+                       client_factory: Callable[[], LanguageClient] | None = None
+                       ) -> LanguageClient:
+    """``python -m vc_lsp`` at DEBUG into ``log_file``, with the test key and no VC_LSP_* vars."""
+    server_env = {k: val for k, val in os.environ.items() if not k.startswith("VC_LSP_")}
+    server_env.update({"VISIONCODER_API_KEY": SECRET, **(env or {})})
+    config = ClientServerConfig(
+        server_command=[sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG",
+                        "--log-file", str(log_file)],
+        server_env=server_env,
+        **({"client_factory": client_factory} if client_factory else {}),
+    )
+    client: LanguageClient = await config.start()  # type: ignore[assignment]
+    return client
+
+
+def options(upstream: FakeUpstream, defaults: dict[str, Any],
+            settings: dict[str, Any] | None) -> dict[str, Any]:
+    """initializationOptions pointing at the fake; ``settings`` merged one level deep."""
+    opts: dict[str, Any] = {"baseUrl": upstream.base_url, "model": "fake-model", **defaults}
+    for key, value in (settings or {}).items():
+        merged = isinstance(value, dict) and isinstance(opts.get(key), dict)
+        opts[key] = {**opts[key], **value} if merged else value
+    return opts
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+async def stop_and_check_secret(client: LanguageClient, log_file: Path) -> None:
+    """Shut the server down, then prove the API key reached no log line and no message."""
+    await client.shutdown_session()
+    await client.stop()
+    assert SECRET not in _read(log_file)
+    assert all(SECRET not in m.message for m in client.messages)
 
 
 def open_doc(client: LanguageClient, uri: str, text: str, language: str = "python",

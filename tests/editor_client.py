@@ -17,8 +17,6 @@ Everything is awaited through events (``wait_edits``, ``wait_progress_end``...),
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -29,10 +27,10 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pygls.workspace import PositionCodec, TextDocument
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from tests.conftest import ENCODINGS, SECRET
+from tests.conftest import ENCODINGS, options, start_server, stop_and_check_secret
 from tests.fakes.upstream import FakeUpstream
 
 SAFETY = 20.0  # seconds; only guards against a hung test, never part of an assertion
@@ -305,19 +303,10 @@ def opener(upstream: FakeUpstream, tmp_path: Path) -> Opener:
             return client
 
         log_file, temp = _paths(tmp_path)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
-        env.update({"VISIONCODER_API_KEY": SECRET, "TMPDIR": str(temp)})
-        config = ClientServerConfig(
-            server_command=[sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG",
-                            "--log-file", str(log_file)],
-            server_env=env, client_factory=factory)
-        client = await config.start()
+        client = await start_server(log_file, {"TMPDIR": str(temp)}, factory)
         editor = Editor(client, encoding=encoding, **switches)
         holder.append(editor)
-        opts: dict[str, Any] = {"baseUrl": upstream.base_url, "model": "fake-model",
-                                "actions": {"throttleMs": 0}}
-        for key, value in (settings or {}).items():
-            opts[key] = {**opts[key], **value} if isinstance(opts.get(key), dict) else value
+        opts = options(upstream, {"actions": {"throttleMs": 0}}, settings)
         client.init_result = await client.initialize_session(types.InitializeParams(
             capabilities=capabilities(encoding=encoding, progress=progress,
                                       show_document=show_document),
@@ -326,10 +315,6 @@ def opener(upstream: FakeUpstream, tmp_path: Path) -> Opener:
         try:
             yield editor
         finally:
-            await client.shutdown_session()
-            await client.stop()
-            logged = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
-            assert SECRET not in logged
-            assert all(SECRET not in m.message for m in client.messages)
+            await stop_and_check_secret(client, log_file)
 
     return open_editor
