@@ -17,7 +17,7 @@ from .config import Settings, SettingsStore
 from .inflight import InflightRegistry
 from .inline.service import InlineCompleter
 from .notify import Notifier
-from .redact import redact
+from .redact import redact, remember_env_secret
 from .upstream.client import UpstreamClient
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ class VcServer(LanguageServer):
         """Rebuild settings from a new layer, tell the user about new problems, retune clients."""
         for problem in self.settings_store.update(layer, raw):
             self.notifier.tell(f"setting:{problem}", f"vc-lsp: {problem}")
+        remember_env_secret(self.settings.api_key_env)  # scrub a newly named key from logs
         self.upstream.configure(self.settings_store.current)
         self.inline.cache.clear()  # suggestions made under other settings are not reused
 

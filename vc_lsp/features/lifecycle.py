@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ..redact import remember_env_secret
 from ..upstream.errors import ModelNotFound, UpstreamError
+from . import inline
 
 if TYPE_CHECKING:
     from ..server import VcServer
@@ -20,9 +20,6 @@ def register(server: VcServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: VcServer, params: types.InitializeParams) -> None:
         ls.apply_settings("init", params.initialization_options or {})
-        remember_env_secret(ls.settings.api_key_env)
-        from . import inline
-
         inline.register_fallback(ls, params.capabilities)
 
     @server.feature(types.INITIALIZED)
@@ -40,7 +37,6 @@ def register(server: VcServer) -> None:
             ls.run_task(pull_configuration(ls), "configuration pull")
         else:
             ls.apply_settings("client", params.settings)
-        remember_env_secret(ls.settings.api_key_env)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: VcServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -58,6 +54,8 @@ def register(server: VcServer) -> None:
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: VcServer, _: None) -> None:
         ls.actions.shutdown()
+        ls.registry.cancel_all()
+        await ls.upstream.aclose()
         ls.registry.cancel_all()
         await ls.upstream.aclose()
 
