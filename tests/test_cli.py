@@ -14,31 +14,13 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import SECRET
-from tests.fakes.upstream import FakeUpstream, RecordedRequest, Reply, _Conn, error_body
+from tests.fakes.upstream import FakeUpstream, RecordedRequest, Reply
 
 WRONG_KEY = "sk-wrong-4b1d0e99-also-must-not-leak"
-
-
-class KeyedUpstream(FakeUpstream):
-    """The fake, but ``GET /models`` answers 401 unless the request carries ``key``.
-
-    Chat requests are scripted per test as usual (``Reply.error(401)`` for a wrong key).
-    """
-
-    def __init__(self, key: str, **kw: Any) -> None:
-        super().__init__(**kw)
-        self.key = key
-
-    async def _finish_json(self, conn: _Conn, rec: RecordedRequest, status: int, obj: Any,
-                           close: bool) -> bool:
-        if rec.path == "/v1/models" and rec.headers.get("authorization") != f"Bearer {self.key}":
-            status, obj = 401, {"error": error_body(401)}
-        return await super()._finish_json(conn, rec, status, obj, close)
 
 
 @dataclass
@@ -72,8 +54,8 @@ async def vc(*args: str, key: str | None = SECRET, env: dict[str, str] | None = 
 
 
 @pytest.fixture
-async def keyed() -> AsyncIterator[KeyedUpstream]:
-    up = KeyedUpstream(SECRET)
+async def keyed() -> AsyncIterator[FakeUpstream]:
+    up = FakeUpstream(api_key=SECRET)
     await up.start()
     try:
         yield up
@@ -100,7 +82,7 @@ def user_prompt(req: RecordedRequest) -> str:
 # --- doctor ---------------------------------------------------------------------------------
 
 
-async def test_doctor_passes_and_times_the_stream(keyed: KeyedUpstream) -> None:
+async def test_doctor_passes_and_times_the_stream(keyed: FakeUpstream) -> None:
     keyed.enqueue(Reply.text("ok", chunk_size=1))
     run = await vc("doctor", *at(keyed))
     assert run.code == 0, run.text
@@ -114,7 +96,7 @@ async def test_doctor_passes_and_times_the_stream(keyed: KeyedUpstream) -> None:
     assert req.headers["authorization"] == f"Bearer {SECRET}"
 
 
-async def test_doctor_checks_each_configured_model(keyed: KeyedUpstream) -> None:
+async def test_doctor_checks_each_configured_model(keyed: FakeUpstream) -> None:
     run = await vc("doctor", *at(keyed), "--set", "inline.model=fast-model")
     assert run.code == 0, run.text
     assert "fast-model is listed (completions)" in run.out
@@ -122,7 +104,7 @@ async def test_doctor_checks_each_configured_model(keyed: KeyedUpstream) -> None
     assert sorted(r.json["model"] for r in keyed.chat_requests) == ["fake-model", "fast-model"]
 
 
-async def test_doctor_wrong_key(keyed: KeyedUpstream) -> None:
+async def test_doctor_wrong_key(keyed: FakeUpstream) -> None:
     run = await vc("doctor", *at(keyed), key=WRONG_KEY)
     assert run.code == 1
     assert "[FAIL] key" in run.out
@@ -132,7 +114,7 @@ async def test_doctor_wrong_key(keyed: KeyedUpstream) -> None:
     assert not keyed.chat_requests  # nothing more is tried with a refused key
 
 
-async def test_doctor_no_key_says_where_to_put_it(keyed: KeyedUpstream) -> None:
+async def test_doctor_no_key_says_where_to_put_it(keyed: FakeUpstream) -> None:
     run = await vc("doctor", *at(keyed), key=None)
     assert run.code == 1
     assert "no API key. Set the environment variable VISIONCODER_API_KEY" in run.out
@@ -148,14 +130,14 @@ async def test_doctor_wrong_url() -> None:
     assert "[skip] models" in run.out and "[skip] stream" in run.out
 
 
-async def test_doctor_base_url_without_v1(keyed: KeyedUpstream) -> None:
+async def test_doctor_base_url_without_v1(keyed: FakeUpstream) -> None:
     keyed.enqueue(Reply.error(404, "Unknown route"))
     run = await vc("doctor", "--base-url", keyed.base_url.removesuffix("/v1"))
     assert run.code == 1
     assert "has no model list" in run.out and "usually ending in /v1" in run.out
 
 
-async def test_doctor_unknown_model(keyed: KeyedUpstream) -> None:
+async def test_doctor_unknown_model(keyed: FakeUpstream) -> None:
     keyed.enqueue(Reply.error(404))
     run = await vc("doctor", *at(keyed, "gpt-nope"))
     assert run.code == 1
@@ -165,7 +147,7 @@ async def test_doctor_unknown_model(keyed: KeyedUpstream) -> None:
     assert "[FAIL] stream    gpt-nope: model 'gpt-nope' is not available" in run.out
 
 
-async def test_doctor_reports_bad_settings(keyed: KeyedUpstream, tmp_path: Path) -> None:
+async def test_doctor_reports_bad_settings(keyed: FakeUpstream, tmp_path: Path) -> None:
     settings = tmp_path / "settings.json"
     settings.write_text(json.dumps({"vcLsp": {"inline": {"maxLine": 3}}}))
     run = await vc("doctor", *at(keyed), "--settings", str(settings))
@@ -176,7 +158,7 @@ async def test_doctor_reports_bad_settings(keyed: KeyedUpstream, tmp_path: Path)
 # --- models ---------------------------------------------------------------------------------
 
 
-async def test_models_lists_ids(keyed: KeyedUpstream) -> None:
+async def test_models_lists_ids(keyed: FakeUpstream) -> None:
     run = await vc("models", *at(keyed))
     assert run.code == 0, run.text
     assert run.out.splitlines() == ["fake-model", "fast-model"]
@@ -186,7 +168,7 @@ async def test_models_lists_ids(keyed: KeyedUpstream) -> None:
     assert "gpt-nope: NOT listed" in run.err
 
 
-async def test_models_errors(keyed: KeyedUpstream) -> None:
+async def test_models_errors(keyed: FakeUpstream) -> None:
     run = await vc("models", *at(keyed), key=WRONG_KEY)
     assert run.code == 1 and not run.out
     assert "rejected the API key" in run.err and "next:" in run.err
@@ -198,7 +180,7 @@ async def test_models_errors(keyed: KeyedUpstream) -> None:
 # --- complete -------------------------------------------------------------------------------
 
 
-async def test_complete_prints_the_cleaned_completion(keyed: KeyedUpstream,
+async def test_complete_prints_the_cleaned_completion(keyed: FakeUpstream,
                                                       tmp_path: Path) -> None:
     src = tmp_path / "add.py"
     src.write_text("def add(a, b):\n    return \n\nprint(add(1, 2))\n", encoding="utf-8")
@@ -212,7 +194,7 @@ async def test_complete_prints_the_cleaned_completion(keyed: KeyedUpstream,
     assert "File: add.py (python)" in user_prompt(req)
 
 
-async def test_complete_columns_count_characters(keyed: KeyedUpstream, tmp_path: Path) -> None:
+async def test_complete_columns_count_characters(keyed: FakeUpstream, tmp_path: Path) -> None:
     """1-based LINE:COL in characters: CJK and an emoji (two UTF-16 units) count as one."""
     src = tmp_path / "greet.ts"
     src.write_text('const s = "日本語😀"; const n = \n', encoding="utf-8")
@@ -227,7 +209,7 @@ async def test_complete_columns_count_characters(keyed: KeyedUpstream, tmp_path:
     assert "(typescript)" in prompt
 
 
-async def test_complete_line_only_means_end_of_line(keyed: KeyedUpstream,
+async def test_complete_line_only_means_end_of_line(keyed: FakeUpstream,
                                                     tmp_path: Path) -> None:
     src = tmp_path / "a.py"
     src.write_text("import os\nx = os.\n", encoding="utf-8")
@@ -238,7 +220,7 @@ async def test_complete_line_only_means_end_of_line(keyed: KeyedUpstream,
     assert "x = os.<FILL_HERE>\n" in user_prompt(keyed.chat_requests[0])
 
 
-async def test_complete_uses_settings_file_and_set(keyed: KeyedUpstream, tmp_path: Path) -> None:
+async def test_complete_uses_settings_file_and_set(keyed: FakeUpstream, tmp_path: Path) -> None:
     src = tmp_path / "a.py"
     src.write_text("x = \n", encoding="utf-8")
     settings = tmp_path / "vc.json"
@@ -264,7 +246,7 @@ async def test_complete_bad_locations(tmp_path: Path) -> None:
         assert (run.code, words in run.err) == (code, True), (where, run.err)
 
 
-async def test_complete_errors(keyed: KeyedUpstream, tmp_path: Path) -> None:
+async def test_complete_errors(keyed: FakeUpstream, tmp_path: Path) -> None:
     src = tmp_path / "a.py"
     src.write_text("x = \n", encoding="utf-8")
     keyed.enqueue(Reply.error(401), Reply.error(404))

@@ -189,8 +189,10 @@ def _dumps(obj: Any) -> str:
 class FakeUpstream:
     """Scripted OpenAI-compatible server on 127.0.0.1:<random port>, in the caller's loop."""
 
-    def __init__(self, models: list[str] | None = None, default: Reply | None = None) -> None:
+    def __init__(self, models: list[str] | None = None, default: Reply | None = None,
+                 api_key: str | None = None) -> None:
         self.models = list(models or DEFAULT_MODELS)
+        self.api_key = api_key  # when set, /models answers 401 without "Bearer <api_key>"
         self.default = default or Reply()
         self.responder: Callable[[Any], Reply] | None = None
         self.requests: list[RecordedRequest] = []
@@ -295,6 +297,8 @@ class FakeUpstream:
             self._arrived = asyncio.Event()
             return await self._chat(conn, rec, close)
         if path == "/v1/models" and method == "GET":
+            if self.api_key and headers.get("authorization") != f"Bearer {self.api_key}":
+                return await self._finish_json(conn, rec, 401, {"error": error_body(401)}, close)
             data = [{"id": m, "object": "model", "created": CREATED, "owned_by": "fake"}
                     for m in self.models]
             return await self._finish_json(conn, rec, 200, {"object": "list", "data": data}, close)
