@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from math import gcd
 
+from ..fences import FENCE
 from ..upstream.think import CLOSE as THINK_CLOSE
 from ..upstream.think import strip_think
 from . import instruction
 
-_FENCE = re.compile(r"^[ \t]*(?P<mark>`{3,}|~{3,})[ \t]*(?P<info>[\w+#.-]*)[^`]*$")
 _PROSE_START = re.compile(
     r"^(?:here|here's|sure|certainly|of course|okay|ok|alright|below|above|this|these|the|i|"
     r"i'm|i've|i'll|we|let's|let me|note|notes|explanation|changes|summary|output|result|"
@@ -55,7 +55,7 @@ def _is_prose(line: str) -> bool:
 
 
 def _closing(lines: list[str], opening: int, language: str) -> int | None:
-    mark = _FENCE.match(lines[opening])
+    mark = FENCE.match(lines[opening])
     assert mark is not None
     fence = mark.group("mark")
     closers = [k for k in range(opening + 1, len(lines))
@@ -72,7 +72,7 @@ def _code_lines(text: str, language: str, *, final: bool) -> list[str]:
     lines = text.split("\n")
     if not final:
         lines = lines[:-1]  # the last line is still being written
-    first = next((k for k, line in enumerate(lines) if _FENCE.match(line)), None)
+    first = next((k for k, line in enumerate(lines) if FENCE.match(line)), None)
     if first is not None and all(not line.strip() or _is_prose(line) for line in lines[:first]):
         close = _closing(lines, first, language)
         return lines[first + 1:close]
@@ -139,7 +139,7 @@ def closed(raw: str, language: str) -> bool:
     if language == "markdown":
         return False  # fences inside the code: only the end of the answer is certain
     lines = _normalise(raw).split("\n")[:-1]
-    first = next((k for k, line in enumerate(lines) if _FENCE.match(line)), None)
+    first = next((k for k, line in enumerate(lines) if FENCE.match(line)), None)
     if first is None or not all(not line.strip() or _is_prose(line) for line in lines[:first]):
         return False
     return _closing(lines, first, language) is not None
@@ -181,7 +181,7 @@ def explanation(raw: str, *, final: bool) -> str:
     while lines and not lines[0].strip():
         lines.pop(0)
     if lines:
-        fence = _FENCE.match(lines[0])
+        fence = FENCE.match(lines[0])
         if fence and fence.group("info").lower() in _MARKDOWN:
             lines = lines[1:]
             while final and lines and not lines[-1].strip():

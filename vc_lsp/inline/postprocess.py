@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..fences import FENCE
 from ..upstream.think import CLOSE as THINK_CLOSE
 from ..upstream.think import strip_think
 from .context import BLOCK_OPENERS, CursorContext
@@ -18,7 +19,6 @@ from .prompt import CLOSE_TAG, HOLE, OPEN_TAG
 
 TAB_WIDTH = 4
 ECHO_LINES = 60  # how far back an echo of the prefix is looked for
-_FENCE = re.compile(r"^[ \t]*```[\w+#.-]*[ \t]*$")
 _INDENT = re.compile(r"[ \t]*")
 _LEADING_BLANK_LINES = re.compile(r"^(?:[ \t]*\n)+")
 _WORD_START = re.compile(r"\b\w")
@@ -162,7 +162,7 @@ def _unfence(text: str, *, partial: bool) -> tuple[str, bool]:
     """
     lines = text.split("\n")
     complete = lines[:-1] if partial else lines
-    fences = [i for i, line in enumerate(complete) if _FENCE.match(line)]
+    fences = [i for i, line in enumerate(complete) if FENCE.match(line)]
     if not fences:
         return text, False
     first = fences[0]
