@@ -29,7 +29,11 @@ def offset_at(doc: TextDocument, position: types.Position) -> int | None:
     text = lines[position.line].rstrip("\r\n")
     if position.character > doc.position_codec.client_num_units(text):
         return None
-    return doc.offset_at_position(types.Position(position.line, position.character))
+    # pygls's offset_at_position would split the document into lines twice more; this runs on
+    # every completion request, so reuse the lines already split.
+    server = doc.position_codec.position_from_client_units(
+        lines, types.Position(position.line, position.character))
+    return sum(map(len, lines[:server.line])) + server.character
 
 
 def position_at(doc: TextDocument, offset: int) -> types.Position:
