@@ -149,6 +149,13 @@ class Settings:
     def actions_model(self) -> str:
         return self.actions.model or self.model
 
+    def model_roles(self) -> dict[str, list[str]]:
+        """Each distinct configured model and what it is used for, in a stable order."""
+        out: dict[str, list[str]] = {}
+        out.setdefault(self.inline_model, []).append("completions")
+        out.setdefault(self.actions_model, []).append("code actions")
+        return out
+
 
 for _cls in (Timeouts, InlineSettings, ActionSettings, Settings):
     attrs.resolve_types(_cls)  # annotations are strings under postponed evaluation

@@ -62,14 +62,6 @@ class Probe:
     finish: str | None
 
 
-def roles(s: Settings) -> dict[str, list[str]]:
-    """Each distinct configured model and what it is used for, in a stable order."""
-    out: dict[str, list[str]] = {}
-    out.setdefault(s.inline_model, []).append("completions")
-    out.setdefault(s.actions_model, []).append("code actions")
-    return out
-
-
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
@@ -110,7 +102,7 @@ async def doctor(loaded: Loaded) -> int:
     say(f"vc-lsp {__version__} doctor")
     say(f"  baseUrl    {s.base_url}  ({loaded.source('baseUrl')})")
     say(f"  model      {s.model}  ({loaded.source('model')})")
-    for model, uses in roles(s).items():
+    for model, uses in s.model_roles().items():
         say(f"  {' and '.join(uses)}: {model}")
     say("")
     for problem in loaded.problems:
@@ -173,7 +165,7 @@ async def _checks(client: UpstreamClient, s: Settings, r: Report) -> None:
     else:
         elapsed = time.perf_counter() - start
         r.ok("endpoint", f"GET {url} answered in {_ms(elapsed)} ({len(models)} models)")
-        for model, uses in roles(s).items():
+        for model, uses in s.model_roles().items():
             if model in models:
                 r.ok("models", f"{model} is listed ({' and '.join(uses)})")
             elif not models:
@@ -183,7 +175,7 @@ async def _checks(client: UpstreamClient, s: Settings, r: Report) -> None:
                 r.fail("models", f"{model} ({' and '.join(uses)}) is not in the model list",
                        next_step(missing, s, models))
 
-    for model, uses in roles(s).items():
+    for model, uses in s.model_roles().items():
         try:
             result = await probe(client, s, model, uses)
         except UpstreamError as err:

@@ -9,7 +9,6 @@ import json
 from ..upstream.client import UpstreamClient
 from ..upstream.errors import UpstreamError
 from .common import Loaded, load_settings, next_step, plain, say, warn
-from .doctor import roles
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +35,7 @@ async def list_models(loaded: Loaded, *, as_json: bool = False) -> int:
     else:
         for model in models:
             say(model)
-    configured = roles(s)
+    configured = s.model_roles()
     for model, uses in configured.items():
         state = "listed" if model in models else "NOT listed"
         warn(f"{' and '.join(uses)} use {model}: {state}")

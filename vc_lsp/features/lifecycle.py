@@ -89,7 +89,7 @@ async def check_setup(ls: VcServer) -> None:
         else:
             log.info("model list unavailable: %s", err.detail)
         return
-    missing = {s.inline_model, s.actions_model} - set(models)
+    missing = set(s.model_roles()) - set(models)
     if models and missing:
         for name in sorted(missing):
             ls.notifier.upstream(ModelNotFound("not in /models", base_url=s.base_url, model=name))
