@@ -40,10 +40,6 @@ class InflightRegistry:
             log.debug("cancelled %d %s stream(s) for %s (%s)", count, kind or "", uri, reason)
         return count
 
-    def running(self, uri: str, kind: str | None = None) -> int:
-        return sum(1 for t, k in self._tasks.get(uri, {}).items()
-                   if (kind is None or k == kind) and not t.done())
-
     def cancel_all(self) -> None:
         for uri in list(self._tasks):
             self.cancel(uri, reason="shutdown")

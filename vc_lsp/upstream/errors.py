@@ -149,12 +149,6 @@ def error_fields(body: bytes) -> tuple[str, str | None, str | None]:
     return str(err)[:300], None, None
 
 
-def error_text(body: bytes) -> tuple[str, str | None]:
-    """Pull ``(message, param)`` from an OpenAI-style error body, or a trimmed raw body."""
-    message, param, _ = error_fields(body)
-    return message, param
-
-
 def _plain(text: str) -> str:
     """An HTML error page (a proxy's 502) shown as its title or text, not as markup."""
     if "<" in text and ">" in text:
