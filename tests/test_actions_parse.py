@@ -6,7 +6,7 @@ import pytest
 from lsprotocol import types
 
 from vc_lsp.actions import catalog
-from vc_lsp.features.actions import BadArguments, parse
+from vc_lsp.handlers.actions import BadArguments, parse
 
 EDIT = catalog.EDIT
 RANGE = {"start": {"line": 1, "character": 0}, "end": {"line": 3, "character": 0}}

@@ -33,46 +33,46 @@ def make() -> tuple[Notifier, Clock, list[tuple[str, types.MessageType]]]:
 
 def test_once_per_cause_per_minute() -> None:
     notifier, clock, shown = make()
-    assert notifier.tell("auth", "bad key") is True
+    assert notifier.warn_once("auth", "bad key") is True
     clock.now += 1
-    assert notifier.tell("auth", "bad key") is False
-    assert notifier.tell("auth", "different words, same cause") is False
+    assert notifier.warn_once("auth", "bad key") is False
+    assert notifier.warn_once("auth", "different words, same cause") is False
     clock.now += REPEAT_AFTER_S - 1.001
-    assert notifier.tell("auth", "bad key") is False
+    assert notifier.warn_once("auth", "bad key") is False
     assert [m for m, _ in shown] == ["bad key"]
 
 
 def test_again_after_sixty_seconds() -> None:
     notifier, clock, shown = make()
-    notifier.tell("auth", "bad key")
+    notifier.warn_once("auth", "bad key")
     clock.now += REPEAT_AFTER_S
     assert REPEAT_AFTER_S == 60
-    assert notifier.tell("auth", "bad key") is True
+    assert notifier.warn_once("auth", "bad key") is True
     clock.now += 30  # the minute restarts from the last time it was shown
-    assert notifier.tell("auth", "bad key") is False
+    assert notifier.warn_once("auth", "bad key") is False
     assert len(shown) == 2
 
 
 def test_again_after_forget() -> None:
     notifier, _clock, shown = make()
-    notifier.tell("auth", "bad key")
+    notifier.warn_once("auth", "bad key")
     notifier.forget()
-    assert notifier.tell("auth", "bad key") is True
+    assert notifier.warn_once("auth", "bad key") is True
     assert len(shown) == 2
 
 
 def test_different_causes_are_independent() -> None:
     notifier, _clock, shown = make()
-    assert notifier.tell("auth", "a")
-    assert notifier.tell("server", "b")
-    assert notifier.tell("setting:x", "c")
+    assert notifier.warn_once("auth", "a")
+    assert notifier.warn_once("server", "b")
+    assert notifier.warn_once("setting:x", "c")
     assert [m for m, _ in shown] == ["a", "b", "c"]
 
 
 def test_message_is_redacted() -> None:
     notifier, _clock, shown = make()
     remember_secret("sk-notify-4c2b9e1f-secret")
-    notifier.tell("auth", "key sk-notify-4c2b9e1f-secret was rejected")
+    notifier.warn_once("auth", "key sk-notify-4c2b9e1f-secret was rejected")
     assert shown == [(f"key {MASK} was rejected", types.MessageType.Warning)]
 
 

@@ -154,12 +154,14 @@ def error(status: int, message: str | None = None, *, param: str | None = None,
     return httpx.Response(status, json=body, headers=headers)
 
 
-def req(model: str = MODEL, **kw: Any) -> ChatRequest:
-    return ChatRequest(model=model, messages=[{"role": "user", "content": "Hello"}], **kw)
+def req(model: str = MODEL, settings: Settings | None = None, **kw: Any) -> ChatRequest:
+    return ChatRequest(model=model, messages=[{"role": "user", "content": "Hello"}],
+                       settings=settings or make_settings(), **kw)
 
 
 async def collect(client: UpstreamClient, request: ChatRequest | None = None) -> list[Event]:
-    async with client.stream(request or req()) as events:
+    """Read a whole stream; without ``request``, one sent with the client's own settings."""
+    async with client.stream(request or req(settings=client.settings)) as events:
         return [event async for event in events]
 
 
@@ -280,13 +282,6 @@ async def test_two_choices_interleaved_by_index(up: Upstream) -> None:
     assert texts(events) == {0: "foo", 1: "bar"}
     assert [e for e in events if isinstance(e, Finish)] == [Finish(1, "stop"), Finish(0, "length")]
     assert up.bodies[0]["n"] == 2
-
-
-async def test_complete_returns_choice_zero(up: Upstream) -> None:
-    raw = (chunk({"content": "zero"}, index=0) + chunk({"content": "one"}, index=1)
-           + chunk({}, "stop", index=0) + chunk({}, "stop", index=1) + DONE)
-    client = up.add(sse(raw)).client()
-    assert await client.complete(req(n=2)) == "zero"
 
 
 # --- broken streams -----------------------------------------------------------------------
@@ -563,18 +558,20 @@ async def test_base_url_with_trailing_slash(up: Upstream) -> None:
     assert str(up.requests[0].url) == "http://localhost:8080/v1/chat/completions"
 
 
-async def test_configure_switches_endpoint_and_keeps_open_streams(up: Upstream) -> None:
+async def test_each_request_keeps_the_settings_it_started_with(up: Upstream) -> None:
     body = Body([text_stream("a", "b")])
     up.add(httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=body),
            sse(text_stream("c")))
     client = up.client()
     async with client.stream(req()) as events:
         first = await anext(events)
-        client.configure(Settings(base_url="http://other/v1", api_key_env=KEY_ENV,
-                                  timeouts=Timeouts(connect_ms=1)))
+        other = Settings(base_url="http://other/v1", api_key_env=KEY_ENV,
+                         timeouts=Timeouts(connect_ms=1, between_chunks_ms=1))
+        client.configure(other)  # the pool's settings change; this stream's do not
         rest = [e async for e in events]
     assert texts([first, *rest]) == {0: "ab"}
-    await collect(client)
+    await collect(client, req(settings=other))
+    assert str(up.requests[0].url) == f"{BASE}/chat/completions"
     assert str(up.requests[1].url) == "http://other/v1/chat/completions"
 
 
@@ -621,7 +618,7 @@ async def test_between_chunks_timeout(up: Upstream) -> None:
                                    stream=body)).client(make_settings(timeouts=FAST))
     seen: list[Event] = []
     with pytest.raises(UpstreamTimeout) as info:
-        async with client.stream(req()) as events:
+        async with client.stream(req(settings=client.settings)) as events:
             async for event in events:
                 seen.append(event)
     assert seen == [Delta(0, "x")]
@@ -760,7 +757,7 @@ async def test_models_parsing(up: Upstream) -> None:
         {"id": "deepseek-v4-pro", "object": "model"}, {"object": "model"}, "junk",
         {"id": "gpt-5.4", "object": "model"}]}
     client = up.add(httpx.Response(200, json=listing)).client()
-    assert await client.models() == ["deepseek-v4-pro", "gpt-5.4"]
+    assert await client.models(client.settings) == ["deepseek-v4-pro", "gpt-5.4"]
     request = up.requests[0]
     assert request.method == "GET" and str(request.url) == f"{BASE}/models"
     assert request.headers["authorization"] == f"Bearer {KEY}"
@@ -772,11 +769,11 @@ async def test_models_errors(up: Upstream) -> None:
                     httpx.Response(200, json={"unexpected": True}),
                     error(404, "Not Found")).client()
     with pytest.raises(AuthError):
-        await client.models()
+        await client.models(client.settings)
     with pytest.raises(BadStream):
-        await client.models()
+        await client.models(client.settings)
     with pytest.raises(BadStream):
-        await client.models()
+        await client.models(client.settings)
     with pytest.raises(ModelNotFound) as info:
-        await client.models()
+        await client.models(client.settings)
     assert "'baseUrl'" in info.value.user_message()  # no model to blame: the URL is wrong

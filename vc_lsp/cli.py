@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         _setup_logging(args.log_level or "ERROR", args.log_file)
         return run_command(args)
     _setup_logging(args.log_level or "INFO", args.log_file)
-    from .server import create_server
+    from .app import create_server
 
     server = create_server()
     if args.tcp:

@@ -25,7 +25,7 @@ class Notifier:
         self._clock = clock
         self._last: dict[str, float] = {}
 
-    def tell(self, cause: str, message: str,
+    def warn_once(self, cause: str, message: str,
              kind: types.MessageType = types.MessageType.Warning) -> bool:
         """Show ``message`` unless ``cause`` was shown within the last minute; True if shown."""
         message = redact(message)
@@ -54,7 +54,7 @@ class Notifier:
         cause = err.cause
         if isinstance(err, ModelNotFound) and err.model:
             cause = f"{cause}:{err.model}"  # two missing models are two problems to fix
-        return self.tell(cause, err.user_message(), kind)
+        return self.warn_once(cause, err.user_message(), kind)
 
     def forget(self) -> None:
         """After a settings change the user should hear about a still-broken setup again."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from math import gcd
 
 from ..fences import FENCE
+from ..indent import width
 from ..upstream.think import CLOSE as THINK_CLOSE
 from ..upstream.think import strip_think
 from . import instruction
@@ -91,15 +92,10 @@ def _code_lines(text: str, language: str, *, final: bool) -> list[str]:
     return body
 
 
-def _width(line: str, tab_size: int) -> int:
-    lead = line[:len(line) - len(line.lstrip(" \t"))]
-    return len(lead.expandtabs(tab_size))
-
-
 def _step(widths: list[int], fallback: int) -> int:
     step = 0
-    for width in widths:
-        step = gcd(step, width)
+    for w in widths:
+        step = gcd(step, w)
     return step if step >= 2 else fallback
 
 
@@ -109,8 +105,8 @@ def _reindent(lines: list[str], shape: Shape) -> list[str]:
     filled = [line for line in lines if line.strip()]
     if not filled:
         return []
-    low = min(_width(line, shape.tab_size) for line in filled)
-    rel = [_width(line, shape.tab_size) - low for line in filled]
+    low = min(width(line, shape.tab_size) for line in filled)
+    rel = [width(line, shape.tab_size) - low for line in filled]
     answer_tabs = any(line[:1] == "\t" for line in filled)
     step = shape.tab_size if answer_tabs else _step(rel, 4 if shape.tabs else shape.unit)
     level = "\t" if shape.tabs else " " * shape.unit
@@ -119,7 +115,7 @@ def _reindent(lines: list[str], shape: Shape) -> list[str]:
         if not line.strip():
             out.append("")
             continue
-        depth = _width(line, shape.tab_size) - low
+        depth = width(line, shape.tab_size) - low
         out.append(shape.indent + level * (depth // step) + " " * (depth % step)
                    + line.lstrip(" \t"))
     return out

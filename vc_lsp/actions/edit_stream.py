@@ -6,24 +6,25 @@ most every ``actions.throttleMs``. When the answer is complete, the region is re
 cleaned answer by a minimal diff. Each update goes through the ``RegionWriter``, which waits for
 the editor to confirm it before the next one is computed.
 
-Anything else that changes the document stops the stream at once (the upstream request is hung up
-through ``hang_up``). The region is then put back to its original text, or finished if the whole
-answer had already arrived; a keystroke inside the region is carried over to the same line of the
-text put back. When the user typed on a line that exists only in the new text, the region is left
-as it is (the keystroke is never thrown away) and ``vc.revert`` restores the original.
+Anything else that changes the document stops the stream at once: the session cancels its own
+reader task, which hangs up the upstream request. The region is then put back to its original
+text, or finished if the whole answer had already arrived; a keystroke inside the region is
+carried over to the same line of the text put back. When the user typed on a line that exists
+only in the new text, the region is left as it is (the keystroke is never thrown away) and
+``vc.revert`` restores the original.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import enum
 import logging
-from collections.abc import Callable
 
 from . import clean, diff
+from .pacing import Pacer
 from .plan import Plan
 from .progress import Progress
+from .reader import Reading
+from .regions import lines_label
 from .tracking import common_change
 from .writer import RegionWriter, Status
 
@@ -49,7 +50,7 @@ class Outcome(enum.Enum):
 
 class EditSession:
     def __init__(self, writer: RegionWriter, plan: Plan, *, throttle_s: float,
-                 hang_up: Callable[[], None], progress: Progress | None = None) -> None:
+                 progress: Progress | None = None) -> None:
         self.writer = writer
         self.plan = plan
         self.original = plan.original
@@ -58,24 +59,21 @@ class EditSession:
         self.edits = 0  # updates the editor confirmed while streaming
         self.lines = 0  # answer lines shown so far
         self._shape = plan.shape
-        self._throttle_s = throttle_s
-        self._hang_up = hang_up
+        self._pacer = Pacer(throttle_s)
         self._progress = progress
+        self.reading = Reading()  # the upstream reader, hung up when the session stops
         self._raw = ""
         self._final: str | None = None
         self._sent_before_settle = 0
         self._shown_lines = ""  # the streamed lines behind the last preview
-        self._wake = asyncio.Event()
-        self._stopped = asyncio.Event()
-        writer.on_foreign = self._document_changed
 
     # -- fed by the upstream reader --------------------------------------------------------
 
     def offer(self, raw: str) -> None:
         self._raw = raw
-        self._wake.set()
+        self._pacer.poke()
 
-    def complete(self, raw: str) -> bool:
+    def has_enough(self, raw: str) -> bool:
         """Whether the answer's code block has closed: the rest would be prose nobody sees."""
         return clean.closed(raw, self._shape.language)
 
@@ -88,7 +86,7 @@ class EditSession:
             self.fail("the model's answer held no code")
             return
         self._raw, self._final = raw, final
-        self._wake.set()
+        self._pacer.poke()
 
     def fail(self, message: str) -> None:
         if self.stop_reason is None:
@@ -104,45 +102,35 @@ class EditSession:
         self._stop(Stop.CLOSED)
         self.writer.close()
 
-    def _document_changed(self) -> None:
+    def typed(self) -> None:
+        """Someone else changed the document: stop at once (the writer told them apart)."""
         self._stop(Stop.TYPED)
 
     def _stop(self, reason: Stop) -> None:
         if self.stop_reason is not None:
             return
         self.stop_reason = reason
-        self._hang_up()
-        self._stopped.set()
-        self._wake.set()
+        self.reading.hang_up()  # closes the upstream stream within this event-loop turn
+        self._pacer.stop()
 
     # -- the stream ------------------------------------------------------------------------
 
     async def run(self) -> Outcome:
-        try:
-            if await self._stream():
-                return Outcome.DONE
-            return await self._settle()
-        finally:
-            self.writer.on_foreign = None
+        if await self._stream():
+            return Outcome.DONE
+        return await self._settle()
 
     async def _stream(self) -> bool:
         """Show the answer as it arrives; True once the final text is confirmed."""
-        loop = asyncio.get_running_loop()
-        last = float("-inf")
         while self.stop_reason is None:
-            await self._wake.wait()
-            self._wake.clear()
+            await self._pacer.wait()
             if self.stop_reason is not None:
                 break
             if self._final is None:
                 if clean.streamed(self._raw, self._shape) == self._shown_lines:
                     continue  # no new complete line yet
-                pause = last + self._throttle_s - loop.time()
-                if pause > 0:
-                    with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(self._stopped.wait(), pause)
-                    if self.stop_reason is not None:
-                        break
+                if not await self._pacer.hold():
+                    break
             if self._final is not None:
                 status = await self.writer.write(self._final)
                 if status is Status.CONFIRMED:
@@ -152,7 +140,7 @@ class EditSession:
             streamed = clean.streamed(self._raw, self._shape)
             self._shown_lines = streamed
             status = await self.writer.write(diff.preview(self.original, streamed))
-            last = loop.time()
+            self._pacer.sent()
             if status is not Status.CONFIRMED:
                 self._failed_write(status)
                 break
@@ -161,7 +149,7 @@ class EditSession:
             if self._progress is not None:
                 self._progress.report(f"{self.lines} line{'s' if self.lines != 1 else ''}")
             if clean.streamed(self._raw, self._shape) != streamed or self._final is not None:
-                self._wake.set()
+                self._pacer.poke()
         return False
 
     def _failed_write(self, status: Status) -> None:
@@ -205,7 +193,7 @@ class EditSession:
         """What to tell the user, in plain words; ``None`` when the result speaks for itself."""
         plan = self.plan
         first, last = self.writer.line_range()
-        where = f"line {first}" if first == last else f"lines {first}-{last}"
+        where = lines_label(first, last)
         name, what = plan.file_name, plan.title
         if outcome is Outcome.DONE and self._final == self.original:
             return f"vc-lsp: '{what}' changed nothing: the model kept {where} of {name} as is."

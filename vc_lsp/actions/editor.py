@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
+from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 
 log = logging.getLogger(__name__)
@@ -36,29 +37,24 @@ class Editor:
     def __init__(self, server: LanguageServer) -> None:
         self._server = server
 
-    @property
-    def _caps(self) -> types.ClientCapabilities:
-        return self._server.client_capabilities
+    def _can(self, field: str) -> bool:
+        return bool(get_capability(self._server.client_capabilities, field))
 
     @property
     def can_apply_edits(self) -> bool:
-        workspace = self._caps.workspace
-        return bool(workspace and workspace.apply_edit)
+        return self._can("workspace.apply_edit")
 
     @property
     def can_show_documents(self) -> bool:
-        window = self._caps.window
-        return bool(window and window.show_document and window.show_document.support)
+        return self._can("window.show_document.support")
 
     @property
     def can_show_progress(self) -> bool:
-        window = self._caps.window
-        return bool(window and window.work_done_progress)
+        return self._can("window.work_done_progress")
 
     @property
     def can_disable_actions(self) -> bool:
-        doc = self._caps.text_document
-        return bool(doc and doc.code_action and doc.code_action.disabled_support)
+        return self._can("text_document.code_action.disabled_support")
 
     async def apply(self, uri: str, version: int | None, edits: Sequence[types.TextEdit],
                     label: str) -> Applied:
@@ -80,9 +76,7 @@ class Editor:
         except Exception as exc:  # an error answer (eglot refuses stale versions this way)
             log.info("workspace/applyEdit failed: %s", exc)
             return Applied(False, str(exc) or type(exc).__name__)
-        applied = _field(result, "applied")
-        reason = _field(result, "failure_reason") or _field(result, "failureReason") or ""
-        return Applied(bool(applied), str(reason))
+        return Applied(bool(result.applied), result.failure_reason or "")
 
     async def show_document(self, uri: str) -> bool:
         try:
@@ -93,10 +87,4 @@ class Editor:
         except Exception as exc:
             log.info("window/showDocument failed: %s", exc)
             return False
-        return bool(_field(result, "success"))
-
-
-def _field(result: Any, name: str) -> Any:
-    if isinstance(result, dict):
-        return result.get(name)
-    return getattr(result, name, None)
+        return bool(result.success)

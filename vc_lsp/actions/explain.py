@@ -13,8 +13,6 @@ server's own, and most editors never send its ``didOpen`` to this server.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import enum
 import logging
 import tempfile
@@ -29,8 +27,10 @@ from pygls.workspace import PositionCodec, TextDocument
 from .. import positions
 from . import clean
 from .editor import Editor
+from .pacing import Pacer
 from .plan import Plan
 from .progress import Progress
+from .reader import Reading
 from .tracking import common_change
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,7 @@ class Where(enum.Enum):
 class ExplainSession:
     def __init__(self, editor: Editor, plan: Plan, *, throttle_s: float,
                  codec: PositionCodec, show: Callable[[str], None],
-                 hang_up: Callable[[], None], progress: Progress | None = None,
-                 directory: Path | None = None) -> None:
+                 progress: Progress | None = None, directory: Path | None = None) -> None:
         self.plan = plan
         self.uri: str | None = None  # the explanation document, once shown
         self.where = Where.MESSAGE
@@ -59,31 +58,29 @@ class ExplainSession:
         self._editor = editor
         self._codec = codec
         self._show = show
-        self._hang_up = hang_up
         self._progress = progress
-        self._throttle_s = throttle_s
+        self._pacer = Pacer(throttle_s)
+        self.reading = Reading()  # the upstream reader, hung up when the session stops
         self._directory = directory or folder()
         self._raw = ""
         self._done = False
         self._written = ""  # the document's text as vc-lsp wrote it
         self._header = ""
-        self._wake = asyncio.Event()
-        self._stop_event = asyncio.Event()
 
     # -- fed by the upstream reader --------------------------------------------------------
 
     def offer(self, raw: str) -> None:
         self._raw = raw
-        self._wake.set()
+        self._pacer.poke()
 
-    def complete(self, raw: str) -> bool:
-        return False
+    def has_enough(self, raw: str) -> bool:
+        return False  # an explanation is read to its end
 
     def finish(self, raw: str, *, truncated: bool = False) -> None:
         self._raw, self._done = raw, True
         if truncated:
             self.stopped = "the answer was cut off by the token limit (actions.maxTokens)"
-        self._wake.set()
+        self._pacer.poke()
 
     def fail(self, message: str) -> None:
         self._stop(message)
@@ -94,9 +91,8 @@ class ExplainSession:
     def _stop(self, why: str) -> None:
         if self.stopped is None and not self._done:
             self.stopped = why
-            self._hang_up()
-        self._stop_event.set()
-        self._wake.set()
+            self.reading.hang_up()  # hangs up the upstream
+        self._pacer.stop()
 
     # -- showing it ------------------------------------------------------------------------
 
@@ -132,22 +128,14 @@ class ExplainSession:
 
     async def run(self) -> str:
         """Stream the explanation; returns the explanation text."""
-        loop = asyncio.get_running_loop()
-        last = float("-inf")
         while True:
-            await self._wake.wait()
-            self._wake.clear()
-            text = clean.explanation(self._raw, final=self._done or self.stopped is not None)
+            await self._pacer.wait()
             if self.stopped is None and not self._done:
-                pause = last + self._throttle_s - loop.time()
-                if pause > 0:
-                    with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(self._stop_event.wait(), pause)
-                    self._wake.set()
-                    continue
+                await self._pacer.hold()  # text that arrives meanwhile joins this update
+            text = clean.explanation(self._raw, final=self._done or self.stopped is not None)
             if self.where is Where.DOCUMENT:
                 await self._append(text)
-                last = loop.time()
+                self._pacer.sent()
             lines = text.count("\n")
             if self._progress is not None and lines:
                 self._progress.report(f"{lines} line{'s' if lines != 1 else ''}")

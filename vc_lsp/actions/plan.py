@@ -13,6 +13,8 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from .. import positions
+from ..documents import file_name
+from ..indent import lead, width
 from . import instruction, regions
 from .catalog import Action, short
 from .clean import Shape
@@ -37,7 +39,6 @@ class Plan:
     uri: str
     file_name: str
     language: str
-    version: int | None
     span: Span  # the text replaced (empty for an insertion) or explained
     original: str
     code: str  # the code the model works on (an instruction comment removed)
@@ -51,9 +52,7 @@ class Plan:
 
     @property
     def lines_label(self) -> str:
-        if self.first_line == self.last_line:
-            return f"line {self.first_line}"
-        return f"lines {self.first_line}-{self.last_line}"
+        return regions.lines_label(self.first_line, self.last_line)
 
     @property
     def title(self) -> str:
@@ -177,8 +176,8 @@ def make(doc: TextDocument, action: Action, rng: types.Range | None, *,
     if action.mode == "append":
         target, original = Span(span.end, span.end), ""
         shape = _append_shape(text, span, shape)
-    return Plan(action=action, uri=doc.uri, file_name=doc.filename or doc.uri,
-                language=language, version=doc.version, span=target, original=original,
+    return Plan(action=action, uri=doc.uri, file_name=file_name(doc.uri),
+                language=language, span=target, original=original,
                 code=code, before=_lines_before(text, span.start, context_lines),
                 after=_lines_after(text, span.end, context_lines), first_line=first,
                 last_line=last, task=task, shape=shape, diagnostics=diags)
@@ -207,10 +206,7 @@ def _shape(text: str, code: str, language: str) -> Shape:
     filled = [line for line in code.split("\n") if line.strip()]
     indent = ""
     if filled:
-        def width(line: str) -> int:
-            return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
-        lowest = min(filled, key=width)
-        indent = lowest[:len(lowest) - len(lowest.lstrip(" \t"))]
+        indent = lead(min(filled, key=width))
     sample = text[:200_000]
     tab_lines = len(_TAB_LINE.findall(sample))
     spaces = [len(m) for m in _SPACE_LINE.findall(sample)]

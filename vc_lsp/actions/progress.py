@@ -29,10 +29,6 @@ class Progress:
         self._token: str | None = None
         self._ended = False
 
-    @property
-    def token(self) -> str | None:
-        return self._token
-
     async def begin(self, title: str, on_cancel: Callable[[], None],
                     message: str | None = None) -> None:
         if not self._enabled:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..indent import width
 from .tracking import Span
 
 _DEFINITION = re.compile(
@@ -54,8 +55,9 @@ def count_lines(text: str, span: Span) -> int:
     return part.count("\n") + (0 if part.endswith("\n") or not part else 1)
 
 
-def _indent(line: str) -> int:
-    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+def lines_label(first: int, last: int) -> str:
+    """``line 3`` or ``lines 3-7``: how messages and titles name 1-based lines."""
+    return f"line {first}" if first == last else f"lines {first}-{last}"
 
 
 def _blank(line: str) -> bool:
@@ -91,7 +93,7 @@ class _Lines:
     def header(self, i: int) -> bool:
         """Line ``i`` opens a block: the next non-blank line is indented deeper."""
         nxt = self.next_filled(i)
-        return nxt is not None and _indent(self.items[nxt]) > _indent(self.items[i])
+        return nxt is not None and width(self.items[nxt]) > width(self.items[i])
 
 
 def block_at(text: str, offset: int) -> Span:
@@ -104,17 +106,17 @@ def block_at(text: str, offset: int) -> Span:
 
 def _block(ls: _Lines, head: int) -> Span:
     items = ls.items
-    base = _indent(items[head])
+    base = width(items[head])
     start = head
-    while start > 0 and _DECORATOR.match(items[start - 1]) and _indent(items[start - 1]) == base:
+    while start > 0 and _DECORATOR.match(items[start - 1]) and width(items[start - 1]) == base:
         start -= 1
     last, k = head, head + 1
     while True:
-        while k < len(items) and (_blank(items[k]) or _indent(items[k]) > base):
+        while k < len(items) and (_blank(items[k]) or width(items[k]) > base):
             if not _blank(items[k]):
                 last = k
             k += 1
-        if k == len(items) or _indent(items[k]) != base:
+        if k == len(items) or width(items[k]) != base:
             break
         line = items[k]
         if not (line.strip() == "{" or _CONTINUES.match(line) or _CLOSER.match(line)):
@@ -142,17 +144,17 @@ def enclosing_block(text: str, offset: int) -> Span:
             return ls.span(i, i)
     while _DECORATOR.match(items[i]):  # on `@decorator`: the definition it decorates
         nxt = ls.next_filled(i)
-        if nxt is None or _indent(items[nxt]) != _indent(items[i]):
+        if nxt is None or width(items[nxt]) != width(items[i]):
             break
         i = nxt
     chain: list[int] = [i] if ls.header(i) else []
-    level = _indent(items[i])
+    level = width(items[i])
     for k in range(i - 1, -1, -1):
         if level == 0:
             break
-        if not _blank(items[k]) and _indent(items[k]) < level and not _CLOSER.match(items[k]):
+        if not _blank(items[k]) and width(items[k]) < level and not _CLOSER.match(items[k]):
             chain.append(k)
-            level = _indent(items[k])
+            level = width(items[k])
     for head in chain:
         if _DEFINITION.match(items[head]):
             return _block(ls, head)

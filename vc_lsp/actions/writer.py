@@ -13,8 +13,8 @@ how that echo arrives, and the writer is built for each of them:
   reported (Neovim answers ``applied: true`` for a stale versioned edit, and its version grows on
   ``:w``): when no echo and no change arrives the edit is sent again without a version.
 
-Any change that is not ours is reported through ``on_foreign`` at once (the caller stops
-streaming), and the region keeps following the document, so a later revert hits the right lines.
+``on_change`` says at once when a change was not ours (the caller stops streaming), and the
+region keeps following the document, so a later revert hits the right lines.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import enum
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lsprotocol import types
@@ -45,6 +45,15 @@ class Status(enum.Enum):
     REFUSED = "refused"  # the editor answered that it did not apply the edit
     UNCONFIRMED = "unconfirmed"  # the editor said it applied the edit; the document never showed it
     CLOSED = "closed"  # the document was closed
+
+
+class _Echo(enum.Enum):
+    """How the wait for an edit's echo ended."""
+
+    CONFIRMED = "confirmed"
+    FOREIGN = "foreign"  # someone else's change came first
+    CLOSED = "closed"
+    TIMEOUT = "timeout"
 
 
 @dataclass
@@ -69,7 +78,6 @@ class RegionWriter:
         self.foreign = 0  # changes seen that were not ours
         self.sent = 0  # edits sent to the editor
         self.refusal = ""
-        self.on_foreign: Callable[[], None] | None = None
         self._editor = editor
         self._copy = DocumentCopy(uri, text, codec)
         self._pending: _Pending | None = None
@@ -97,7 +105,8 @@ class RegionWriter:
     # -- the document changed (called synchronously from didChange) ---------------------------
 
     def on_change(self, live: str, version: int | None,
-                  changes: Sequence[types.TextDocumentContentChangeEvent]) -> None:
+                  changes: Sequence[types.TextDocumentContentChangeEvent]) -> bool:
+        """Follow one ``didChange``; True when it holds a change that is not ours."""
         before = self._copy.text
         steps = self._copy.replay(changes, live)
         self.version = version
@@ -106,18 +115,17 @@ class RegionWriter:
         if pending is not None:
             if live == pending.expected:
                 self._confirm(pending)
-                return
+                return False
             if live in pending.partials:
                 self.span = Span(self.span.start, pending.partials[live])
-                return
+                return False
             ours = self._ours_first(before, steps, pending)
             if ours:  # our edit, then the user's typing, in one notification (Neovim batches)
                 self._confirm(pending)
                 steps, pending = steps[ours:], None
         self.span = self._follow(self.span, steps, pending)
         self.foreign += 1
-        if self.on_foreign is not None:
-            self.on_foreign()
+        return True
 
     @staticmethod
     def _ours_first(text: str, steps: list[Change], pending: _Pending) -> int:
@@ -177,16 +185,16 @@ class RegionWriter:
             if pending.confirmed.is_set():
                 return Status.CONFIRMED
             if not result.applied:
-                if await self._settled(pending, seen) == "foreign":
+                if await self._settled(pending, seen) is _Echo.FOREIGN:
                     return Status.INTERRUPTED  # refused because the user's change came first
                 self.refusal = result.reason
                 return Status.REFUSED
             state = await self._settled(pending, seen)
-            if state == "confirmed":
+            if state is _Echo.CONFIRMED:
                 return Status.CONFIRMED
-            if state == "foreign":
+            if state is _Echo.FOREIGN:
                 return Status.INTERRUPTED
-            if state == "closed":
+            if state is _Echo.CLOSED:
                 return Status.CLOSED
             if self.text == text:  # no change at all: the editor skipped the edit
                 if self.unversioned:
@@ -203,23 +211,23 @@ class RegionWriter:
                                                  positions.position_at(doc, base + h.end)),
                                new_text=h.text) for h in hunks]
 
-    async def _settled(self, pending: _Pending, seen: int) -> str:
-        """Wait for the echo: "confirmed", "foreign", "closed" or "timeout"."""
+    async def _settled(self, pending: _Pending, seen: int) -> _Echo:
+        """Wait for the echo of ``pending``."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + ECHO_WAIT_S
         text = self.text
         while True:
             if self.foreign != seen:
-                return "foreign"
+                return _Echo.FOREIGN
             if pending.confirmed.is_set():
-                return "confirmed"
+                return _Echo.CONFIRMED
             if self.closed:
-                return "closed"
+                return _Echo.CLOSED
             if self.text != text:  # part of the edit arrived: give the rest the full wait
                 text, deadline = self.text, loop.time() + ECHO_WAIT_S
             remaining = deadline - loop.time()
             if remaining <= 0:
-                return "timeout"
+                return _Echo.TIMEOUT
             self._wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), remaining)

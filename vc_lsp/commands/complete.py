@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import re
 import time
 from pathlib import Path
@@ -25,13 +24,11 @@ from lsprotocol import types
 from pygls.workspace import PositionCodec, TextDocument
 
 from .. import positions
-from ..inflight import InflightRegistry
-from ..inline import service
 from ..inline.service import CompletionQuery, InlineCompleter
 from ..notify import Notifier
-from ..redact import redact
-from ..upstream.client import UpstreamClient
+from ..upstream.client import ChatRequest, UpstreamClient
 from ..upstream.errors import UpstreamError
+from ..work import Work
 from .common import CliError, Loaded, load_settings, next_step, plain, say, warn
 
 _LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
@@ -110,18 +107,11 @@ class _Collecting(Notifier):
         return True
 
 
-class _PromptPrinter(logging.Handler):
-    """Shows the service's ``logPrompts`` record readably: one block per chat message."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        args = record.args
-        messages = args[0] if isinstance(args, tuple) and args else None
-        if isinstance(messages, list) and all(isinstance(m, dict) for m in messages):
-            for m in messages:
-                warn(f"----- {m.get('role', '?')} -----\n{m.get('content', '')}")
-            warn("----- end of prompt -----")
-        else:
-            warn(redact(record.getMessage()))
+def print_prompt(req: ChatRequest) -> None:
+    """``--show-prompt``: every chat message the model is sent, one block each, on stderr."""
+    for m in req.messages:
+        warn(f"----- {m.get('role', '?')} -----\n{m.get('content', '')}")
+    warn("----- end of prompt -----")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -140,22 +130,15 @@ async def complete(loaded: Loaded, doc: TextDocument, offset: int, *, as_json: b
     if not s.inline.enabled:
         warn("inline.enabled is false: the editor would get no completion")
         return 0
-    if show_prompt:
-        s = attrs.evolve(s, log_prompts=True)
-        logger = logging.getLogger(service.__name__)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
-        logger.handlers[:] = [_PromptPrinter()]
     notifier = _Collecting()
-    client = UpstreamClient(s)
-    settings = s
-    completer = InlineCompleter(client, InflightRegistry(), notifier, lambda: settings)
+    client = UpstreamClient(s, on_prompt=print_prompt if show_prompt else None)
+    completer = InlineCompleter(client, Work(), notifier)
     query = CompletionQuery(uri=doc.uri, text=doc.source, offset=offset,
                             language=doc.language_id or "", invoked=True,
                             is_current=lambda: True, version=doc.version)
     start = time.perf_counter()
     try:
-        items = await completer.complete(query)
+        items = await completer.complete(query, s)
     finally:
         await client.aclose()
     ms = (time.perf_counter() - start) * 1000

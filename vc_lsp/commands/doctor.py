@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .. import __version__
 from ..config import Settings
 from ..upstream.chunks import Delta, Finish
-from ..upstream.client import ChatRequest, UpstreamClient
+from ..upstream.client import ChatRequest, Feature, UpstreamClient
 from ..upstream.errors import AuthError, ModelNotFound, NetworkError, UpstreamError, UpstreamTimeout
 from .common import Loaded, is_local, load_settings, next_step, plain, say
 
@@ -68,18 +68,8 @@ def _ms(seconds: float) -> str:
 
 async def probe(client: UpstreamClient, s: Settings, model: str, uses: list[str]) -> Probe:
     """One tiny streamed request, sent with the parameters the model's first feature uses."""
-    inline = uses[0] == "completions"
-    feature_temp = s.inline.temperature if inline else s.actions.temperature
-    req = ChatRequest(
-        model=model,
-        messages=[{"role": "user", "content": PROBE}],
-        temperature=s.temperature if feature_temp is None else feature_temp,
-        top_p=s.top_p,
-        max_tokens=s.inline.max_tokens if inline else s.actions.max_tokens,
-        seed=s.seed,
-        user=s.user,
-        extra=s.extra_params,
-    )
+    feature: Feature = "inline" if uses[0] == "completions" else "actions"
+    req = ChatRequest.for_feature(s, feature, [{"role": "user", "content": PROBE}])
     start = time.perf_counter()
     first: float | None = None
     parts: list[str] = []
@@ -145,7 +135,7 @@ async def _checks(client: UpstreamClient, s: Settings, r: Report) -> None:
     models: list[str] | None = None
     no_list = False
     try:
-        models = await client.models()
+        models = await client.models(s)
     except (AuthError, NetworkError) as err:
         r.fail("key" if isinstance(err, AuthError) else "endpoint", plain(err), next_step(err, s))
         r.skip("models", "needs the endpoint to answer")

@@ -21,7 +21,7 @@ async def list_models(loaded: Loaded, *, as_json: bool = False) -> int:
         warn(f"vc-lsp: {problem}")
     client = UpstreamClient(s)
     try:
-        models = await client.models()
+        models = await client.models(s)
     except UpstreamError as err:
         warn(f"vc-lsp: {plain(err)}")
         step = next_step(err, s)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
+
+from ..documents import file_name
 
 BLOCK_OPENERS = (":", "{", "(", "[", "=>", "->", " do", " then")
 _INDENT = re.compile(r"[ \t]*")
@@ -73,5 +74,5 @@ def cut(text: str, offset: int, *, language: str, path: str,
         prefix=text[start:offset],
         suffix=text[offset:end],
         language=language,
-        filename=os.path.basename(path) or path,
+        filename=file_name(path),
     )

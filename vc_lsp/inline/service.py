@@ -1,8 +1,8 @@
 """Inline completion: debounce, cache, one upstream stream per document, stop when complete.
 
-The request handler waits on a separate task that owns the stream. A keystroke cancels that task
+The request handler waits on a separate job that owns the stream. A keystroke stops that job
 (closing the stream) and the handler answers an empty list, never a stale suggestion; a
-``$/cancelRequest`` cancels the handler itself, which cancels the task and re-raises.
+``$/cancelRequest`` cancels the handler itself, which stops the job and re-raises.
 """
 
 from __future__ import annotations
@@ -12,21 +12,22 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import Settings
-from ..inflight import InflightRegistry
+from ..feature import Feature
 from ..notify import Notifier
 from ..stats import LatencyStats
 from ..upstream.chunks import Delta, Finish
 from ..upstream.client import ChatRequest, UpstreamClient
 from ..upstream.errors import UpstreamError
+from ..work import Kind, Work
 from . import prompt
 from .cache import SuggestionCache
 from .context import CursorContext, cut
 from .postprocess import clean, is_complete
 
 log = logging.getLogger(__name__)
-KIND = "inline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,40 +49,41 @@ class _Answer:
     answered_at: float  # perf_counter when the stream gave its last needed event
 
 
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    before: str
-    after: str
-    work: asyncio.Future[_Answer]
-
-
-class InlineCompleter:
+class InlineCompleter(Feature):
     """Owns the inline path: at most one upstream stream per document at any time."""
 
-    def __init__(self, upstream: UpstreamClient, registry: InflightRegistry, notifier: Notifier,
-                 settings: Callable[[], Settings], stats: LatencyStats | None = None) -> None:
+    def __init__(self, upstream: UpstreamClient, work: Work, notifier: Notifier,
+                 stats: LatencyStats | None = None) -> None:
         self._upstream = upstream
-        self._registry = registry
+        self._work = work
         self._notifier = notifier
-        self._settings = settings
-        self._pending: dict[str, _Pending] = {}
         self.stats = stats or LatencyStats()
         self.cache = SuggestionCache()
 
-    async def complete(self, q: CompletionQuery, budget_s: float | None = None) -> list[str]:
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def on_close(self, uri: str) -> None:
+        self.cache.drop(uri)
+
+    def on_settings(self) -> None:
+        self.cache.clear()  # suggestions made under other settings are not reused
+
+    # -- requests --------------------------------------------------------------------------
+
+    async def complete(self, q: CompletionQuery, settings: Settings,
+                       budget_s: float | None = None) -> list[str]:
         """Items to show; ``[]`` when superseded, failed, or not ready within ``budget_s``."""
         entered = time.perf_counter()
         before, after = q.text[: q.offset], q.text[q.offset:]
-        work = self._join(q.uri, before, after)
+        work = self._join(q.uri, (before, after))
         if work is None:
-            self._registry.cancel(q.uri, KIND, reason="superseded")
+            self._work.stop(q.uri, Kind.INLINE, reason="superseded")
             cached = self.cache.lookup(q.uri, before, after)
             if cached is not None:
                 return cached
-            work = asyncio.ensure_future(self._fetch(q, before, after, entered))
-            work.add_done_callback(_retrieve)
-            self._registry.add(q.uri, KIND, work)
-            self._pending[q.uri] = _Pending(before, after, work)
+            job = self._work.start("inline completion", uri=q.uri, kind=Kind.INLINE,
+                                   key=(before, after))
+            work = job.run(self._fetch(q, settings, before, after, entered))
         try:
             done, _ = await asyncio.wait({work}, timeout=budget_s)
         except asyncio.CancelledError:
@@ -91,24 +93,21 @@ class InlineCompleter:
             return []  # it streams on into the cache; asking again here joins it
         if work.cancelled() or work.exception() is not None or not q.is_current():
             return []  # failures were reported where they happened
-        answer = work.result()
+        answer: _Answer = work.result()
         now = time.perf_counter()
         self.stats.add("inlineFinish", (now - answer.answered_at) * 1000)
         self.stats.add("inlineTotal", (now - entered) * 1000)
         return answer.items
 
-    def _join(self, uri: str, before: str, after: str) -> asyncio.Future[_Answer] | None:
+    def _join(self, uri: str, key: tuple[str, str]) -> asyncio.Task[Any] | None:
         """The running request for exactly this cursor, if any: asking twice costs one stream."""
-        pending = self._pending.get(uri)
-        if pending is None or pending.work.done():
-            return None
-        if pending.before == before and pending.after == after:
-            return pending.work
+        for job in self._work.jobs(uri, Kind.INLINE):
+            if job.key == key and job.task is not None:
+                return job.task
         return None
 
-    async def _fetch(self, q: CompletionQuery, before: str, after: str,
+    async def _fetch(self, q: CompletionQuery, s: Settings, before: str, after: str,
                      entered: float) -> _Answer:
-        s = self._settings()
         if not q.invoked and s.inline.debounce_ms:
             await asyncio.sleep(s.inline.debounce_ms / 1000)
             entered = time.perf_counter()
@@ -116,12 +115,9 @@ class InlineCompleter:
                   prefix_chars=s.inline.prefix_chars, suffix_chars=s.inline.suffix_chars)
         try:
             raws, answered_at = await self._stream(ctx, s, entered)
-        except UpstreamError as err:
+        except UpstreamError as err:  # told once here; an unexpected error is logged by Work
             self._notifier.upstream(err)
-            raise
-        except Exception:
-            log.exception("inline completion failed")
-            raise
+            return _Answer([], time.perf_counter())
         items: list[str] = []
         for raw in raws:
             text = clean(raw, ctx, max_lines=s.inline.max_lines)
@@ -133,21 +129,8 @@ class InlineCompleter:
     async def _stream(self, ctx: CursorContext, s: Settings,
                       entered: float) -> tuple[list[str], float]:
         """Raw answers per choice, cut short once every choice is complete."""
-        req = ChatRequest(
-            model=s.inline_model,
-            messages=prompt.messages(ctx),
-            temperature=s.inline.temperature if s.inline.temperature is not None
-            else s.temperature,
-            top_p=s.top_p,
-            n=s.inline.n,
-            stop=prompt.STOP,
-            max_tokens=s.inline.max_tokens,
-            seed=s.seed,
-            user=s.user,
-            extra=s.extra_params,
-        )
-        if s.log_prompts:
-            log.info("inline prompt: %s", req.messages)
+        req = ChatRequest.for_feature(s, "inline", prompt.messages(ctx), n=s.inline.n,
+                                      stop=prompt.STOP)
         raws: dict[int, str] = {}
         done: set[int] = set()  # complete by our rules while the model was still writing
         finished: set[int] = set()  # ended by the model
@@ -170,9 +153,3 @@ class InlineCompleter:
         # the pool instead of costing the next completion a new handshake.
         answered_at = time.perf_counter()
         return [raws[i] for i in sorted(raws)], answered_at
-
-
-def _retrieve(task: asyncio.Future[_Answer]) -> None:
-    """Failures are reported where they happen; don't let asyncio warn about them again."""
-    if not task.cancelled():
-        task.exception()

@@ -13,10 +13,10 @@ import json
 import logging
 import socket
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import httpx
 from httpx_sse import EventSource, SSEError
@@ -49,12 +49,18 @@ FIRST, BETWEEN, TOTAL = "timeouts.firstTokenMs", "timeouts.betweenChunksMs", "ti
 R = TypeVar("R")
 
 
+Feature = Literal["inline", "actions"]
+
+
 @dataclass(frozen=True)
 class ChatRequest:
-    """What a feature asks for; the client turns it into the wire body the model accepts."""
+    """What a feature asks for, with the settings snapshot taken when the editor's request
+    arrived: endpoint, key and timeouts come from it, so a settings change never alters a
+    stream already running. The client turns it into the wire body the model accepts."""
 
     model: str
     messages: list[dict[str, str]]
+    settings: Settings
     temperature: float | None = None
     top_p: float | None = None
     n: int = 1
@@ -63,6 +69,17 @@ class ChatRequest:
     seed: int | None = None
     user: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def for_feature(cls, s: Settings, feature: Feature, messages: list[dict[str, str]], *,
+                    n: int = 1, stop: list[str] | None = None) -> ChatRequest:
+        """A request with the feature's model, temperature and token limit (each falling back
+        to the global setting) and the shared sampling parameters."""
+        part = s.inline if feature == "inline" else s.actions
+        return cls(model=part.model or s.model, messages=messages, settings=s,
+                   temperature=s.temperature if part.temperature is None else part.temperature,
+                   top_p=s.top_p, n=n, stop=stop, max_tokens=part.max_tokens, seed=s.seed,
+                   user=s.user, extra=s.extra_params)
 
 
 class _Assembler:
@@ -97,21 +114,60 @@ class _Assembler:
         return bool(self.finished) and set(self.filters) <= self.finished
 
 
-class UpstreamClient:
-    """Owns the connection pool and what was learned about each model's accepted parameters."""
+class _Call:
+    """One request's settings snapshot, model and deadlines, fixed when it starts."""
 
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, s: Settings, model: str) -> None:
+        self.s = s
+        self.model = model
+        start = time.monotonic()
+        self.deadline = start + s.timeouts.total_ms / 1000
+        self.first_until = start + s.timeouts.first_token_ms / 1000
+
+    @property
+    def error_kw(self) -> dict[str, Any]:
+        return {"base_url": self.s.base_url, "model": self.model}
+
+    def first_limit(self) -> tuple[float, str, float]:
+        """Headers and the first event share one first-token window from the request's start."""
+        t = self.s.timeouts
+        if self.first_until <= self.deadline:
+            return self.first_until, FIRST, t.first_token_ms / 1000
+        return self.deadline, TOTAL, t.total_ms / 1000
+
+    def read_limit(self, setting: str) -> tuple[float, str, float]:
+        """A fresh per-read window, cut short by the total deadline."""
+        t = self.s.timeouts
+        per_read = (t.first_token_ms if setting == FIRST else t.between_chunks_ms) / 1000
+        until = time.monotonic() + per_read
+        if until <= self.deadline:
+            return until, setting, per_read
+        return self.deadline, TOTAL, t.total_ms / 1000
+
+
+PromptHook = Callable[[ChatRequest], None]
+
+
+class UpstreamClient:
+    """Owns the connection pool and what was learned about each model's accepted parameters.
+
+    ``settings`` here are only what the pool is built with; everything a request needs comes
+    from the request's own snapshot (``ChatRequest.settings``).
+    """
+
+    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None,
+                 on_prompt: PromptHook | None = None) -> None:
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
         self._token_param: dict[str, str] = {}
         self._dropped: dict[str, set[str]] = {}
         self._paused_until = 0.0
+        self._on_prompt = on_prompt
         self.settings = settings
         self.usage = Usage(0, 0)
 
     def configure(self, settings: Settings) -> None:
-        """New settings. URLs and timeouts are applied per request, so the pool stays warm and
-        streams in flight are not cut off by a settings change."""
+        """New settings for the pool; streams in flight keep the settings they started with."""
         self.settings = settings
 
     @property
@@ -121,28 +177,15 @@ class UpstreamClient:
                 http2=True,
                 transport=self._transport or httpx.AsyncHTTPTransport(
                     http2=True, retries=0, limits=LIMITS, socket_options=NO_DELAY),
-                timeout=self._timeout(),
+                timeout=_timeout(self.settings),
                 headers={"User-Agent": "vc-lsp"},
             )
         return self._http
-
-    def _timeout(self) -> httpx.Timeout:
-        """httpx only bounds the connect; reads are bounded by ``_wait`` with the right message."""
-        connect = self.settings.timeouts.connect_ms / 1000
-        return httpx.Timeout(connect=connect, read=None, write=10.0, pool=None)
 
     async def aclose(self) -> None:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
-
-    def _headers(self, accept: str = "text/event-stream") -> dict[str, str]:
-        key = self.settings.api_key()
-        headers = {"Accept": accept, "Content-Type": "application/json"}
-        if key:
-            remember_secret(key)  # whatever echoes it back (errors, debug logs) gets it masked
-            headers["Authorization"] = f"Bearer {key}"
-        return headers
 
     def body(self, req: ChatRequest) -> dict[str, Any]:
         """The wire body, shaped by what this model has told us it rejects."""
@@ -174,55 +217,52 @@ class UpstreamClient:
                 return True
         return False
 
-    def _error_kw(self, model: str) -> dict[str, Any]:
-        return {"base_url": self.settings.base_url, "model": model}
-
     @asynccontextmanager
     async def stream(self, req: ChatRequest) -> AsyncIterator[AsyncIterator[Event]]:
         """Open a completion stream; leaving the block (or being cancelled) hangs up at once."""
-        start = time.monotonic()
-        if start < self._paused_until:
+        call = _Call(req.settings, req.model)
+        now = time.monotonic()
+        if now < self._paused_until:
             raise RateLimited("still waiting after HTTP 429", retry_after=round(
-                self._paused_until - start, 1), **self._error_kw(req.model))
-        deadline = start + self.settings.timeouts.total_ms / 1000
-        first_until = start + self.settings.timeouts.first_token_ms / 1000
-        response = await self._open(req, first_until, deadline)
-        events = self._events(response, req.model, first_until, deadline)
+                self._paused_until - now, 1), **call.error_kw)
+        if req.settings.log_prompts:
+            log.info("prompt for %s: %s", req.model, req.messages)
+        if self._on_prompt is not None:
+            self._on_prompt(req)
+        response = await self._open(req, call)
+        events = self._events(response, call)
         try:
             yield events
         finally:
-            try:
-                await events.aclose()
-            except RuntimeError:  # still being iterated by another task; closing below ends it
-                pass
-            finally:
-                await response.aclose()
+            # Shielded: a second cancellation (a session stopping its reader while the first
+            # one unwinds) must not interrupt the close, or the connection stays open and the
+            # upstream keeps generating.
+            await asyncio.shield(_close(events, response))
 
-    async def _open(self, req: ChatRequest, first_until: float, deadline: float
-                    ) -> httpx.Response:
-        url = self.settings.base_url.rstrip("/") + "/chat/completions"
+    async def _open(self, req: ChatRequest, call: _Call) -> httpx.Response:
+        s = call.s
+        url = s.base_url.rstrip("/") + "/chat/completions"
         for attempt in (1, 2):
             body = self.body(req)
-            request = self.http.build_request("POST", url, json=body, headers=self._headers(),
-                                              timeout=self._timeout())
-            response = await self._wait(self.http.send(request, stream=True), req.model,
-                                        *self._first_limit(first_until, deadline))
+            request = self.http.build_request("POST", url, json=body, headers=_headers(s),
+                                              timeout=_timeout(s))
+            response = await self._wait(self.http.send(request, stream=True), call,
+                                        *call.first_limit())
             if response.status_code < 400:
                 return response
             try:
-                raw = await self._wait(response.aread(), req.model,
-                                       *self._first_limit(first_until, deadline))
+                raw = await self._wait(response.aread(), call, *call.first_limit())
             finally:
                 await response.aclose()
-            err = self._classify(response, raw, req.model)
+            err = self._classify(response, raw, call)
             if attempt == 1 and isinstance(err, BadRequest) and self._adapt(req, body, err):
                 continue
             raise err
         raise AssertionError("unreachable")
 
-    def _classify(self, response: httpx.Response, raw: bytes, model: str) -> UpstreamError:
-        s = self.settings
-        err = classify(response.status_code, raw, base_url=s.base_url, model=model,
+    def _classify(self, response: httpx.Response, raw: bytes, call: _Call) -> UpstreamError:
+        s = call.s
+        err = classify(response.status_code, raw, base_url=s.base_url, model=call.model,
                        retry_after=response.headers.get("retry-after"), key_env=s.api_key_env)
         if isinstance(err, AuthError):
             err.key_set = s.api_key() is not None
@@ -231,23 +271,7 @@ class UpstreamClient:
             self._paused_until = time.monotonic() + pause
         return err
 
-    def _first_limit(self, first_until: float, deadline: float) -> tuple[float, str, float]:
-        """Headers and the first event share one first-token window from the request's start."""
-        first_s = self.settings.timeouts.first_token_ms / 1000
-        if first_until <= deadline:
-            return first_until, FIRST, first_s
-        return deadline, TOTAL, self.settings.timeouts.total_ms / 1000
-
-    def _read_limit(self, setting: str, deadline: float) -> tuple[float, str, float]:
-        """A fresh per-read window, cut short by the total deadline."""
-        t = self.settings.timeouts
-        per_read = (t.first_token_ms if setting == FIRST else t.between_chunks_ms) / 1000
-        until = time.monotonic() + per_read
-        if until <= deadline:
-            return until, setting, per_read
-        return deadline, TOTAL, t.total_ms / 1000
-
-    async def _wait(self, aw: Awaitable[R], model: str, until: float, setting: str,
+    async def _wait(self, aw: Awaitable[R], call: _Call, until: float, setting: str,
                     seconds: float) -> R:
         """Await until ``until`` at the latest, mapping every failure to a typed error."""
         try:
@@ -255,29 +279,28 @@ class UpstreamClient:
         except asyncio.TimeoutError:
             what = {FIRST: "first token", BETWEEN: "next chunk"}.get(setting, "complete answer")
             raise UpstreamTimeout(f"no {what} within {seconds:g} s", setting=setting,
-                                  **self._error_kw(model)) from None
+                                  **call.error_kw) from None
         except httpx.ConnectTimeout as exc:
-            connect = self.settings.timeouts.connect_ms / 1000
+            connect = call.s.timeouts.connect_ms / 1000
             raise UpstreamTimeout(f"connect took over {connect:g} s",
-                                  setting="timeouts.connectMs", **self._error_kw(model)) from exc
+                                  setting="timeouts.connectMs", **call.error_kw) from exc
         except httpx.TimeoutException as exc:
             raise UpstreamTimeout(f"{type(exc).__name__} after {seconds:g} s", setting=setting,
-                                  **self._error_kw(model)) from exc
+                                  **call.error_kw) from exc
         except httpx.RemoteProtocolError as exc:
-            raise BadStream(f"connection dropped: {exc}", **self._error_kw(model)) from exc
+            raise BadStream(f"connection dropped: {exc}", **call.error_kw) from exc
         except SSEError as exc:  # a TransportError subclass, but the network is fine
-            raise BadStream(str(exc), **self._error_kw(model)) from exc
+            raise BadStream(str(exc), **call.error_kw) from exc
         except httpx.TransportError as exc:
-            raise NetworkError(str(exc) or type(exc).__name__, **self._error_kw(model)) from exc
+            raise NetworkError(str(exc) or type(exc).__name__, **call.error_kw) from exc
 
-    async def _events(self, response: httpx.Response, model: str, first_until: float,
-                      deadline: float) -> AsyncGenerator[Event, None]:
-        s = self.settings
+    async def _events(self, response: httpx.Response, call: _Call
+                      ) -> AsyncGenerator[Event, None]:
+        s, model = call.s, call.model
         chunks = _Assembler()
         ctype = response.headers.get("content-type", "")
         if "application/json" in ctype:  # a server that ignored "stream": true
-            raw = await self._wait(response.aread(), model, *self._first_limit(first_until,
-                                                                               deadline))
+            raw = await self._wait(response.aread(), call, *call.first_limit())
             text = raw.decode("utf-8", "replace")
             for event in parse_chunk(text, base_url=s.base_url, model=model,
                                      key_env=s.api_key_env):
@@ -290,12 +313,10 @@ class UpstreamClient:
         got_event = visible = False
         try:
             while True:
-                if not got_event:
-                    limit = self._first_limit(first_until, deadline)
-                else:
-                    limit = self._read_limit(BETWEEN if visible else FIRST, deadline)
+                limit = (call.read_limit(BETWEEN if visible else FIRST) if got_event
+                         else call.first_limit())
                 try:
-                    item = await self._wait(anext(sse), model, *limit)
+                    item = await self._wait(anext(sse), call, *limit)
                 except StopAsyncIteration:
                     break
                 got_event = True
@@ -314,8 +335,7 @@ class UpstreamClient:
         finally:
             await sse.aclose()
         if not chunks.complete:
-            raise BadStream("the stream ended before the answer was complete",
-                            **self._error_kw(model))
+            raise BadStream("the stream ended before the answer was complete", **call.error_kw)
         for out in chunks.flush():
             yield out
 
@@ -327,32 +347,43 @@ class UpstreamClient:
                       event.prompt_tokens, event.completion_tokens)
         return event
 
-    async def models(self) -> list[str]:
+    async def models(self, s: Settings) -> list[str]:
         """``GET /models``: used to warm the connection and to check the configured models."""
-        url = self.settings.base_url.rstrip("/") + "/models"
-        start = time.monotonic()
-        t = self.settings.timeouts
-        limit = self._first_limit(start + t.first_token_ms / 1000, start + t.total_ms / 1000)
-        request = self.http.get(url, headers=self._headers("application/json"),
-                                timeout=self._timeout())
-        response = await self._wait(request, "", *limit)
+        call = _Call(s, "")
+        url = s.base_url.rstrip("/") + "/models"
+        request = self.http.get(url, headers=_headers(s, "application/json"),
+                                timeout=_timeout(s))
+        response = await self._wait(request, call, *call.first_limit())
         if response.status_code >= 400:
-            raise self._classify(response, response.content, "")
-        data = _json(response.content, self._error_kw(""))
+            raise self._classify(response, response.content, call)
+        data = _json(response.content, call.error_kw)
         items = data.get("data") if isinstance(data, dict) else data
         if not isinstance(items, list):
-            raise BadStream(f"unexpected model list: {response.content[:80]!r}",
-                            **self._error_kw(""))
+            raise BadStream(f"unexpected model list: {response.content[:80]!r}", **call.error_kw)
         return sorted({str(m["id"]) for m in items if isinstance(m, dict) and m.get("id")})
 
-    async def complete(self, req: ChatRequest) -> str:
-        """Whole answer of choice 0; for callers that do not stream into the editor."""
-        parts: list[str] = []
-        async with self.stream(req) as events:
-            async for event in events:
-                if isinstance(event, Delta) and event.index == 0:
-                    parts.append(event.text)
-        return "".join(parts)
+
+def _timeout(s: Settings) -> httpx.Timeout:
+    """httpx only bounds the connect; reads are bounded by ``_wait`` with the right message."""
+    return httpx.Timeout(connect=s.timeouts.connect_ms / 1000, read=None, write=10.0, pool=None)
+
+
+def _headers(s: Settings, accept: str = "text/event-stream") -> dict[str, str]:
+    key = s.api_key()
+    headers = {"Accept": accept, "Content-Type": "application/json"}
+    if key:
+        remember_secret(key)  # whatever echoes it back (errors, debug logs) gets it masked
+        headers["Authorization"] = f"Bearer {key}"
+    return headers
+
+
+async def _close(events: AsyncGenerator[Event, None], response: httpx.Response) -> None:
+    try:
+        await events.aclose()
+    except RuntimeError:  # still being iterated by another task; closing below ends it
+        pass
+    finally:
+        await response.aclose()
 
 
 async def _within(aw: Awaitable[R], seconds: float) -> R:

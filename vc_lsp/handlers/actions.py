@@ -9,18 +9,17 @@ edit streams in. Arguments are ``[{"uri", "range", "instruction"?, "diagnostic"?
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
+from pygls.exceptions import JsonRpcInvalidParams
 
 from .. import positions
 from ..actions import catalog, listing
 from ..actions.catalog import Action
 from ..actions.service import Request
-
-if TYPE_CHECKING:
-    from ..server import VcServer
+from ..server import VcServer
 
 log = logging.getLogger(__name__)
 _converter = get_converter()
@@ -33,26 +32,25 @@ class BadArguments(ValueError):
 def register(server: VcServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=list(catalog.ADVERTISED_KINDS), resolve_provider=False))
-    def code_action(ls: VcServer, params: types.CodeActionParams
-                    ) -> list[types.CodeAction] | None:
+    async def code_action(ls: VcServer, params: types.CodeActionParams
+                          ) -> list[types.CodeAction] | None:
+        settings = await ls.request_settings()
         doc = positions.snapshot(ls.workspace, params.text_document.uri)
         if doc is None:
             return None
         return listing.code_actions(
             doc, params.range, params.context,
-            max_lines=ls.settings.actions.max_selection_lines,
+            max_lines=settings.actions.max_selection_lines,
             disabled_support=ls.actions.editor.can_disable_actions)
 
-    # Command handlers take no ``ls`` parameter: pygls resolves their annotations at run time
-    # (``typing.get_type_hints``), and ``VcServer`` is only imported for type checking here.
     for action in catalog.STREAMING:
         _register_action(server, action)
 
     @server.command(catalog.CANCEL)
-    def cancel(*args: Any) -> None:
-        uri = _uri_only(server, catalog.CANCEL, args)
-        if not isinstance(uri, _Invalid) and not server.actions.cancel(uri):
-            server.notifier.say("vc-lsp: nothing is streaming" + (" there." if uri else "."))
+    def cancel(ls: VcServer, *args: Any) -> None:
+        uri = _uri_only(catalog.CANCEL, args)
+        if not ls.actions.cancel(uri):
+            ls.notifier.say("vc-lsp: nothing is streaming" + (" there." if uri else "."))
 
     for name in (catalog.REVERT, catalog.UNDO):
         _register_revert(server, name)
@@ -60,21 +58,18 @@ def register(server: VcServer) -> None:
 
 def _register_action(server: VcServer, action: Action) -> None:
     @server.command(action.command)
-    def run(*args: Any) -> None:
+    async def run(ls: VcServer, *args: Any) -> None:
         try:
             request = parse(action, args)
         except BadArguments as exc:
-            server.notifier.say(f"vc-lsp: {action.command} {exc}", types.MessageType.Warning)
-            return
-        server.actions.start(request)
+            raise JsonRpcInvalidParams(f"{action.command} {exc}") from exc
+        ls.actions.start(request, await ls.request_settings())
 
 
 def _register_revert(server: VcServer, name: str) -> None:
     @server.command(name)
-    async def revert(*args: Any) -> None:
-        uri = _uri_only(server, name, args)
-        if not isinstance(uri, _Invalid):
-            await server.actions.revert(uri)
+    async def revert(ls: VcServer, *args: Any) -> None:
+        await ls.actions.revert(_uri_only(name, args))
 
 
 def parse(action: Action, args: tuple[Any, ...]) -> Request:
@@ -111,14 +106,7 @@ def parse(action: Action, args: tuple[Any, ...]) -> Request:
     return Request(action, arg["uri"], rng, instruction, tuple(diags))
 
 
-class _Invalid:
-    """A bad ``uri`` argument (the user has been told)."""
-
-
-INVALID = _Invalid()
-
-
-def _uri_only(ls: VcServer, command: str, args: tuple[Any, ...]) -> str | _Invalid | None:
+def _uri_only(command: str, args: tuple[Any, ...]) -> str | None:
     """The ``uri`` argument; ``None`` for none (the last edited document, or everywhere)."""
     if not args or args[0] is None:
         return None
@@ -127,6 +115,4 @@ def _uri_only(ls: VcServer, command: str, args: tuple[Any, ...]) -> str | _Inval
         return arg
     if isinstance(arg, dict) and isinstance(arg.get("uri"), str):
         return str(arg["uri"])
-    ls.notifier.say(f'vc-lsp: {command} takes [{{"uri": ...}}] or no arguments.',
-                    types.MessageType.Warning)
-    return INVALID
+    raise JsonRpcInvalidParams(f'{command} takes [{{"uri": ...}}] or no arguments')

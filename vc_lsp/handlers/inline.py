@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.capabilities import get_capability
+from pygls.workspace import TextDocument
 
 from .. import positions
 from ..inline.service import CompletionQuery
-
-if TYPE_CHECKING:
-    from pygls.workspace import TextDocument
-
-    from ..server import VcServer
+from ..server import VcServer
 
 log = logging.getLogger(__name__)
 _WORD = re.compile(r"[\w$]*$")
@@ -25,29 +22,31 @@ def register(server: VcServer) -> None:
     async def inline_completion(
         ls: VcServer, params: types.InlineCompletionParams
     ) -> list[types.InlineCompletionItem]:
+        settings = await ls.request_settings()
         invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
         query = _query(ls, params.text_document.uri, params.position, invoked=invoked)
-        if query is None or not (await ls.current_settings()).inline.enabled:
+        if query is None or not settings.inline.enabled:
             return []
-        items = await ls.inline.complete(query)
+        items = await ls.inline.complete(query, settings)
         return [types.InlineCompletionItem(insert_text=text) for text in items]
 
 
 def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
     """Offer plain completion items only to clients that cannot show ghost text (or on request)."""
-    mode = server.settings.inline.completion_fallback
-    has_inline = bool(caps.text_document and caps.text_document.inline_completion)
+    mode = server.settings_store.current.inline.completion_fallback
+    has_inline = get_capability(caps, "text_document.inline_completion") is not None
     if mode == "never" or (mode == "auto" and has_inline):
         return
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
     async def completion(ls: VcServer, params: types.CompletionParams) -> types.CompletionList:
+        settings = await ls.request_settings()
         empty = types.CompletionList(is_incomplete=True, items=[])
         query = _query(ls, params.text_document.uri, params.position, invoked=True)
-        if query is None or not (await ls.current_settings()).inline.enabled:
+        if query is None or not settings.inline.enabled:
             return empty
-        budget = ls.settings.inline.completion_budget_ms / 1000
-        items = await ls.inline.complete(query, budget_s=budget)
+        budget = settings.inline.completion_budget_ms / 1000
+        items = await ls.inline.complete(query, settings, budget_s=budget)
         doc = positions.snapshot(ls.workspace, query.uri)
         if doc is None or not items or doc.version != query.version:
             return empty
@@ -78,10 +77,8 @@ def _query(ls: VcServer, uri: str, position: types.Position, *,
 
 
 def _supports_markdown(caps: types.ClientCapabilities) -> bool:
-    completion = caps.text_document.completion if caps.text_document else None
-    item = completion.completion_item if completion else None
-    return bool(item and item.documentation_format
-                and types.MarkupKind.Markdown in item.documentation_format)
+    formats = get_capability(caps, "text_document.completion.completion_item.documentation_format")
+    return bool(formats and types.MarkupKind.Markdown in formats)
 
 
 def _item(doc: TextDocument, offset: int, text: str, *, markdown: bool) -> types.CompletionItem:

@@ -1,17 +1,21 @@
-"""Initialize, configuration, document sync and shutdown."""
+"""Initialize, configuration, the document lifecycle every feature gets, and shutdown.
+
+Order matters at two points: on ``didChange`` the work registry stops what typing stops before
+the features see the change (a completion for the old text must not answer); on ``didClose``
+the features end their sessions first (an edit in a closed document is closed, not restored),
+then the registry stops whatever is left for the document.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.capabilities import get_capability
 
+from ..server import VcServer
 from ..upstream.errors import ModelNotFound, UpstreamError
 from . import inline
-
-if TYPE_CHECKING:
-    from ..server import VcServer
 
 log = logging.getLogger(__name__)
 
@@ -27,42 +31,50 @@ def register(server: VcServer) -> None:
         if supports_pull(ls):
             ls.settings_ready.clear()
             await pull_configuration(ls)
-        ls.run_task(check_setup(ls), "setup check")
+        ls.work.run_task(check_setup(ls), "setup check")
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: VcServer, params: types.DidChangeConfigurationParams) -> None:
         ls.notifier.forget()
         if supports_pull(ls):
             ls.settings_ready.clear()  # requests wait for the pull instead of using old settings
-            ls.run_task(pull_configuration(ls), "configuration pull")
+            ls.work.run_task(pull_configuration(ls), "configuration pull")
         else:
             ls.apply_settings("client", params.settings)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: VcServer, params: types.DidOpenTextDocumentParams) -> None:
+        doc = ls.workspace.text_documents.get(params.text_document.uri)
+        if doc is not None:
+            for feature in ls.features:
+                feature.on_open(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: VcServer, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.registry.cancel(uri, "inline", reason="document changed")
-        # An edit streaming here tells its own echo from the user's typing; typing stops it.
-        ls.actions.on_change(uri, params.content_changes)
+        ls.work.on_change(uri)
+        doc = ls.workspace.text_documents.get(uri)
+        if doc is not None:
+            for feature in ls.features:
+                feature.on_change(doc, params.content_changes)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: VcServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.registry.cancel(params.text_document.uri, reason="document closed")
-        ls.inline.cache.drop(params.text_document.uri)
-        ls.actions.on_close(params.text_document.uri)
+        uri = params.text_document.uri
+        for feature in ls.features:
+            feature.on_close(uri)
+        ls.work.on_close(uri)
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: VcServer, _: None) -> None:
-        ls.actions.shutdown()
-        ls.registry.cancel_all()
-        await ls.upstream.aclose()
-        ls.registry.cancel_all()
+        for feature in ls.features:
+            await feature.shutdown()
+        await ls.work.shutdown()
         await ls.upstream.aclose()
 
 
 def supports_pull(ls: VcServer) -> bool:
-    caps = ls.client_capabilities.workspace
-    return bool(caps and caps.configuration)
+    return bool(get_capability(ls.client_capabilities, "workspace.configuration"))
 
 
 async def pull_configuration(ls: VcServer) -> None:
@@ -80,9 +92,9 @@ async def pull_configuration(ls: VcServer) -> None:
 
 async def check_setup(ls: VcServer) -> None:
     """Warm the connection and catch a wrong key or model before the first keystroke."""
-    s = ls.settings
+    s = ls.settings_store.current
     try:
-        models = await ls.upstream.models()
+        models = await ls.upstream.models(s)
     except UpstreamError as err:
         if err.cause in ("auth", "network"):
             ls.notifier.upstream(err)
