@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..config import ENV_VARS, Settings, SettingsStore, from_environment, merge, section_of
+from ..config import Settings, SettingsStore, env_vars, from_environment, merge, section_of
 from ..redact import redact, remember_env_secret
 from ..upstream.errors import (
     AuthError,
@@ -73,7 +73,7 @@ def load_settings(args: argparse.Namespace, environ: Mapping[str, str] | None = 
     store = SettingsStore(env)
     loaded = Loaded(store.current)
     for key in from_environment(env):
-        loaded.sources[key] = ENV_VARS[key]
+        loaded.sources[key] = env_vars()[key]
     if args.settings:
         path = Path(args.settings)
         try:

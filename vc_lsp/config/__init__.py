@@ -1,0 +1,26 @@
+"""Settings: the classes (``settings``), their rules (``rules``), turning JSON into them
+(``convert``), the layers they come from (``layers``) and the files generated from them
+(``schema``)."""
+
+from .convert import SettingError, build, requirement, snake
+from .layers import SettingsStore, from_environment, merge, section_of
+from .rules import Invalid, Rule
+from .settings import (
+    DEFAULT_API_KEY_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_MODEL,
+    SECTION,
+    ActionSettings,
+    InlineSettings,
+    Settings,
+    Timeouts,
+    camel,
+    env_vars,
+)
+
+__all__ = [
+    "DEFAULT_API_KEY_ENV", "DEFAULT_BASE_URL", "DEFAULT_MODEL", "SECTION", "ActionSettings",
+    "InlineSettings", "Invalid", "Rule", "SettingError", "Settings", "SettingsStore",
+    "Timeouts", "build", "camel", "env_vars", "from_environment", "merge", "requirement",
+    "section_of", "snake",
+]
