@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,6 +17,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 from tests.fakes.upstream import FakeUpstream
 
 SECRET = "sk-test-7f3a9c2e-do-not-leak-0123456789"
+SAFETY = 20.0  # seconds; only guards against a hung test, never part of an assertion
 ENCODINGS = {"utf-8": types.PositionEncodingKind.Utf8, "utf-16": types.PositionEncodingKind.Utf16,
              "utf-32": types.PositionEncodingKind.Utf32}
 
@@ -26,19 +28,32 @@ async def upstream() -> AsyncIterator[FakeUpstream]:
         yield up
 
 
-def capabilities(*, inline: bool, encoding: str, config_pull: bool = False,
-                 progress: bool = False) -> types.ClientCapabilities:
+def capabilities(*, encoding: str = "utf-16", inline: bool = True, config_pull: bool = False,
+                 progress: bool = False, show_document: bool = True,
+                 code_actions: bool = False) -> types.ClientCapabilities:
+    """What the test clients declare: an inline-capable editor by default; ``code_actions``
+    adds what a client that applies streamed edits declares (literal actions, versioned edits)."""
+    code_action = types.CodeActionClientCapabilities(
+        code_action_literal_support=types.ClientCodeActionLiteralOptions(
+            code_action_kind=types.ClientCodeActionKindOptions(value_set=[
+                "", "quickfix", "refactor", "refactor.rewrite", "source"])),
+        disabled_support=True) if code_actions else None
     return types.ClientCapabilities(
         general=types.GeneralClientCapabilities(position_encodings=[ENCODINGS[encoding]]),
         text_document=types.TextDocumentClientCapabilities(
             inline_completion=types.InlineCompletionClientCapabilities() if inline else None,
             completion=types.CompletionClientCapabilities(),
+            code_action=code_action,
+            synchronization=types.TextDocumentSyncClientCapabilities(did_save=True)
+            if code_actions else None,
         ),
-        workspace=types.WorkspaceClientCapabilities(configuration=config_pull,
-                                                    apply_edit=True),
-        window=types.WindowClientCapabilities(work_done_progress=progress,
-                                              show_document=types.ShowDocumentClientCapabilities(
-                                                  support=True)),
+        workspace=types.WorkspaceClientCapabilities(
+            configuration=config_pull, apply_edit=True,
+            workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True)
+            if code_actions else None),
+        window=types.WindowClientCapabilities(
+            work_done_progress=progress,
+            show_document=types.ShowDocumentClientCapabilities(support=show_document)),
     )
 
 
@@ -151,12 +166,14 @@ def change(client: LanguageClient, uri: str, version: int, line: int, character:
 
 
 async def wait_message(client: LanguageClient, contains: str) -> types.ShowMessageParams:
-    """Await a ``window/showMessage`` containing ``contains`` (no sleeping)."""
-    while True:
-        for message in client.messages:
-            if contains.lower() in message.message.lower():
-                return message
-        await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
+    """Await a ``window/showMessage`` containing ``contains`` (no sleeping; SAFETY at most)."""
+    async def wait() -> types.ShowMessageParams:
+        while True:
+            for message in client.messages:
+                if contains.lower() in message.message.lower():
+                    return message
+            await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
+    return await asyncio.wait_for(wait(), SAFETY)
 
 
 Waiter = Callable[[], Awaitable[None]]

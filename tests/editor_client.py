@@ -30,10 +30,16 @@ from pygls.workspace import PositionCodec, TextDocument
 from pytest_lsp import LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from tests.conftest import ENCODINGS, options, start_server, stop_and_check_secret
+from tests.conftest import (
+    ENCODINGS,
+    SAFETY,
+    capabilities,
+    options,
+    start_server,
+    stop_and_check_secret,
+    wait_message,
+)
 from tests.fakes.upstream import FakeUpstream
-
-SAFETY = 20.0  # seconds; only guards against a hung test, never part of an assertion
 
 
 @dataclass
@@ -148,13 +154,7 @@ class Editor:
         return str(begun()[0])
 
     async def wait_message(self, contains: str) -> types.ShowMessageParams:
-        async def wait() -> types.ShowMessageParams:
-            while True:
-                for message in self.client.messages:
-                    if contains.lower() in message.message.lower():
-                        return message
-                await self.client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
-        return await asyncio.wait_for(wait(), SAFETY)
+        return await wait_message(self.client, contains)
 
     # -- what the server asks for ----------------------------------------------------------
 
@@ -236,26 +236,6 @@ class Editor:
             content_changes=changes))
 
 
-def capabilities(*, encoding: str, progress: bool, show_document: bool
-                 ) -> types.ClientCapabilities:
-    return types.ClientCapabilities(
-        general=types.GeneralClientCapabilities(position_encodings=[ENCODINGS[encoding]]),
-        text_document=types.TextDocumentClientCapabilities(
-            code_action=types.CodeActionClientCapabilities(
-                code_action_literal_support=types.ClientCodeActionLiteralOptions(
-                    code_action_kind=types.ClientCodeActionKindOptions(value_set=[
-                        "", "quickfix", "refactor", "refactor.rewrite", "source"])),
-                disabled_support=True),
-            synchronization=types.TextDocumentSyncClientCapabilities(did_save=True)),
-        workspace=types.WorkspaceClientCapabilities(
-            apply_edit=True,
-            workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True)),
-        window=types.WindowClientCapabilities(
-            work_done_progress=progress,
-            show_document=types.ShowDocumentClientCapabilities(support=show_document)),
-    )
-
-
 Opener = Callable[..., Any]
 
 
@@ -308,8 +288,8 @@ def opener(upstream: FakeUpstream, tmp_path: Path) -> Opener:
         holder.append(editor)
         opts = options(upstream, {"actions": {"throttleMs": 0}}, settings)
         client.init_result = await client.initialize_session(types.InitializeParams(
-            capabilities=capabilities(encoding=encoding, progress=progress,
-                                      show_document=show_document),
+            capabilities=capabilities(encoding=encoding, inline=False, progress=progress,
+                                      show_document=show_document, code_actions=True),
             initialization_options=opts))
         editor.log_file = log_file  # type: ignore[attr-defined]
         try:

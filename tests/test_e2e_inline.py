@@ -7,11 +7,10 @@ import asyncio
 import pytest
 from lsprotocol import types
 
-from tests.conftest import change, inline_params, inline_texts, open_doc, wait_message
+from tests.conftest import SAFETY, change, inline_params, inline_texts, open_doc, wait_message
 from tests.fakes.upstream import FakeUpstream, Reply
 
 URI = "file:///project/app.py"
-SAFETY = 20  # seconds; only guards against a hung test, never part of an assertion
 
 
 async def test_inline_returns_cleaned_text(lsp, upstream: FakeUpstream) -> None:
@@ -72,7 +71,6 @@ async def test_keystroke_burst_makes_at_most_two_requests(lsp, upstream: FakeUps
             change(client, URI, i + 1, 0, i, ch)
             pending.append(asyncio.ensure_future(inline_texts(client, URI, 0, i + 1)))
         results = await asyncio.gather(*pending)
-    assert len(word) == 20
     assert len(upstream.chat_requests) <= 2
     assert all(r == [] for r in results[:-1])  # superseded requests never show stale text
     assert results[-1] == ["_total = 0"]

@@ -12,9 +12,8 @@ import pytest
 import pytest_asyncio
 from httpx_sse import aconnect_sse
 
+from tests.conftest import SAFETY
 from tests.fakes.upstream import FakeUpstream, Reply
-
-SAFETY = 5.0  # seconds; only a net against hangs, never a sleep
 
 
 @pytest_asyncio.fixture

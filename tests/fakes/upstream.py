@@ -18,10 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.client import responses
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypedDict
-
-if TYPE_CHECKING:  # Python 3.10 has no typing.Unpack; mypy knows typing_extensions anyway
-    from typing_extensions import Unpack
+from typing import Any
 
 CREATED = 1779438767
 DEFAULT_MODELS = ["fake-model", "fast-model"]
@@ -44,25 +41,6 @@ def error_body(
         status, ("The server had an error while processing your request.", "server_error", None))
     return {"message": message or d_msg, "type": type or d_type, "param": param,
             "code": code if code is not None else d_code}
-
-
-class ReplyOptions(TypedDict, total=False):
-    """Keyword options shared by the Reply constructors (mirrors the Reply fields)."""
-
-    reasoning: list[str]
-    delay: float
-    first_delay: float
-    finish_reason: str
-    usage: dict[str, int] | None
-    endless: bool
-    status: int
-    error_body: dict[str, Any] | None
-    headers: dict[str, str]
-    error_chunk: bool
-    malformed: bool
-    drop: bool
-    hang: bool
-    no_headers_hang: bool
 
 
 @dataclass
@@ -88,15 +66,20 @@ class Reply:
 
     @classmethod
     def text(cls, content: str = "", *, chunks: list[str] | None = None,
-             chunk_size: int | None = None, n: int | None = None,
-             **opts: Unpack[ReplyOptions]) -> Reply:
-        """A streamed answer: `content` split every `chunk_size` (4) chars, or exact `chunks`."""
+             chunk_size: int | None = None, n: int | None = None, **opts: Any) -> Reply:
+        """A streamed answer: `content` split every `chunk_size` (4) chars, or exact `chunks`;
+        `opts` are the other fields of Reply."""
         pieces = list(chunks) if chunks is not None else _split(content, chunk_size)
         return cls(pieces=[pieces] * (n or 1), n=n, **opts)
 
     @classmethod
+    def lines(cls, content: str, *, delay: float = 0.05, **opts: Any) -> Reply:
+        """The answer streamed one line per chunk, ``delay`` seconds apart (as edits stream)."""
+        return cls.text(content, chunks=content.splitlines(keepends=True), delay=delay, **opts)
+
+    @classmethod
     def choices(cls, contents: list[str], *, chunk_size: int | None = None,
-                **opts: Unpack[ReplyOptions]) -> Reply:
+                **opts: Any) -> Reply:
         """An n>1 answer: the choices' chunks are interleaved, each tagged with its index."""
         return cls(pieces=[_split(c, chunk_size) for c in contents], n=len(contents), **opts)
 

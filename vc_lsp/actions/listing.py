@@ -10,30 +10,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
+from lsprotocol.converters import get_converter
 from pygls.workspace import TextDocument
 
 from . import catalog, regions
 from . import plan as planning
 from .catalog import Action, short
 
-
-def _position(position: types.Position) -> dict[str, int]:
-    return {"line": position.line, "character": position.character}
-
-
-def range_json(rng: types.Range) -> dict[str, Any]:
-    return {"start": _position(rng.start), "end": _position(rng.end)}
-
-
-def diagnostic_json(diag: types.Diagnostic) -> dict[str, Any]:
-    out: dict[str, Any] = {"message": diag.message, "range": range_json(diag.range)}
-    if diag.source:
-        out["source"] = diag.source
-    if diag.code is not None:
-        out["code"] = diag.code
-    if diag.severity is not None:
-        out["severity"] = int(diag.severity)
-    return out
+_converter = get_converter()
 
 
 def _wanted(kind: str, only: Sequence[str] | None) -> bool:
@@ -45,7 +29,7 @@ def code_actions(doc: TextDocument, rng: types.Range, context: types.CodeActionC
     text = doc.source
     language = (doc.language_id or "").lower()
     start, end = planning.offsets(doc, rng)
-    args: dict[str, Any] = {"uri": doc.uri, "range": range_json(rng)}
+    args: dict[str, Any] = {"uri": doc.uri, "range": _converter.unstructure(rng)}
     out: list[types.CodeAction] = []
 
     def add(action: Action, title: str, arguments: dict[str, Any], *,
@@ -66,7 +50,7 @@ def code_actions(doc: TextDocument, rng: types.Range, context: types.CodeActionC
 
     for diag in context.diagnostics:
         add(catalog.FIX, f"Fix: {short(diag.message)}",
-            {**args, "diagnostic": diagnostic_json(diag)}, diagnostics=[diag])
+            {**args, "diagnostic": _converter.unstructure(diag)}, diagnostics=[diag])
     if context.trigger_kind == types.CodeActionTriggerKind.Automatic:
         return out  # a light bulb: only what fixes a problem, not a menu on every cursor move
     span = planning.selection_span(doc, catalog.EXPLAIN, start, end)
