@@ -16,9 +16,10 @@ import attrs
 import pytest
 
 from vc_lsp.config import Settings, build, schema
+from vc_lsp.config.settings import doc
 
 SCHEMA = schema.json_schema()
-LEAVES = {key: schema._property(field) for key, field in schema.leaves()}
+LEAVES = {key: schema._property(cls, field) for key, cls, field in schema.leaves()}
 
 
 def _set(dotted: str, value: Any) -> dict[str, Any]:
@@ -50,9 +51,9 @@ def test_the_packaged_schema_is_the_generated_one() -> None:
 
 
 def test_every_setting_has_a_one_line_description_and_a_valid_default() -> None:
-    for key, field in schema.leaves():
-        doc = field.metadata.get("doc", "")
-        assert doc.strip() and "\n" not in doc, f"{key}: needs a one-line description"
+    for key, cls, field in schema.leaves():
+        text = doc(cls, field.name)
+        assert text.strip() and "\n" not in text, f"{key}: needs a description"
         assert _accepted(key, LEAVES[key]["default"]), f"{key}: its default is refused"
     settings, errors = build(Settings, {})
     assert errors == [] and settings == Settings()
@@ -60,7 +61,7 @@ def test_every_setting_has_a_one_line_description_and_a_valid_default() -> None:
 
 def test_readme_table_lists_every_setting_once() -> None:
     table = schema.readme_table()
-    for key, _field in schema.leaves():
+    for key, _cls, _field in schema.leaves():
         assert table.count(f"| `{key}` |") == 1, key
 
 

@@ -33,10 +33,9 @@ SETTLE_ATTEMPTS = 5
 
 
 class Stop(enum.Enum):
-    TYPED = "typed"
-    CANCELLED = "cancelled"
-    FAILED = "failed"
-    CLOSED = "closed"
+    """Why the stream stopped before the answer was in."""
+
+    TYPED, CANCELLED, FAILED, CLOSED = range(4)
 
 
 class Outcome(enum.Enum):

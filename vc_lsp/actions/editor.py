@@ -33,28 +33,24 @@ def _retrieve(future: asyncio.Future[Any]) -> None:
         future.exception()  # an answer nobody waits for any more must not be logged as lost
 
 
+class _Capability:
+    """A client capability, read as a bool attribute of the editor."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __get__(self, editor: Editor, owner: object = None) -> bool:
+        return bool(get_capability(editor.server.client_capabilities, self.field))
+
+
 class Editor:
+    can_apply_edits = _Capability("workspace.apply_edit")
+    can_show_documents = _Capability("window.show_document.support")
+    can_show_progress = _Capability("window.work_done_progress")
+    can_disable_actions = _Capability("text_document.code_action.disabled_support")
+
     def __init__(self, server: LanguageServer) -> None:
-        self._server = server
-
-    def _can(self, field: str) -> bool:
-        return bool(get_capability(self._server.client_capabilities, field))
-
-    @property
-    def can_apply_edits(self) -> bool:
-        return self._can("workspace.apply_edit")
-
-    @property
-    def can_show_documents(self) -> bool:
-        return self._can("window.show_document.support")
-
-    @property
-    def can_show_progress(self) -> bool:
-        return self._can("window.work_done_progress")
-
-    @property
-    def can_disable_actions(self) -> bool:
-        return self._can("text_document.code_action.disabled_support")
+        self.server = server
 
     async def apply(self, uri: str, version: int | None, edits: Sequence[types.TextEdit],
                     label: str) -> Applied:
@@ -65,7 +61,7 @@ class Editor:
                                                                             version=version),
                 edits=list(edits))]),
             label=label)
-        future = self._server.protocol.send_request_async(types.WORKSPACE_APPLY_EDIT, params)
+        future = self.server.protocol.send_request_async(types.WORKSPACE_APPLY_EDIT, params)
         future.add_done_callback(_retrieve)
         try:
             result = await asyncio.wait_for(asyncio.shield(future), APPLY_TIMEOUT_S)
@@ -80,7 +76,7 @@ class Editor:
 
     async def show_document(self, uri: str) -> bool:
         try:
-            result = await asyncio.wait_for(self._server.window_show_document_async(
+            result = await asyncio.wait_for(self.server.window_show_document_async(
                 types.ShowDocumentParams(uri=uri, take_focus=True)), SHOW_TIMEOUT_S)
         except asyncio.CancelledError:
             raise

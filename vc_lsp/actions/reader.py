@@ -45,6 +45,12 @@ class Sink(Protocol):
     def cancel(self) -> None: ...
 
 
+class Session(Sink, Protocol):
+    """A streamed action: a sink that owns its reader."""
+
+    reading: Reading
+
+
 async def pump(upstream: UpstreamClient, request: ChatRequest, sink: Sink) -> None:
     """Read the answer into ``sink``; leaving early (or being cancelled) hangs up."""
     raw, reason = "", ""

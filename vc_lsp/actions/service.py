@@ -30,7 +30,7 @@ from .edit_stream import EditSession, Outcome, sentence
 from .editor import Editor
 from .explain import ExplainSession
 from .progress import Progress
-from .reader import pump
+from .reader import Session, pump
 from .regions import lines_label
 from .writer import RegionWriter, Status
 
@@ -171,12 +171,8 @@ class ActionService(Feature):
         record = _Record(writer, plan, session)
         self._records[uri] = record
         self.last_uri = uri
-        job.stop_with(session.cancel)
-        session.reading.attach(self._work.run_task(
-            pump(self._upstream, self._chat(plan, settings), session), "edit reader"))
         try:
-            await progress.begin(plan.title, session.cancel,
-                                 message=f"{plan.file_name} {plan.lines_label}")
+            await self._begin(job, session, plan, settings, progress)
             outcome = await session.run()
         finally:
             session.reading.hang_up()
@@ -201,12 +197,8 @@ class ActionService(Feature):
             self.editor, plan, throttle_s=settings.actions.throttle_ms / 1000,
             codec=doc.position_codec, progress=progress,
             show=lambda text: self._say(text, types.MessageType.Info))
-        job.stop_with(session.cancel)
-        session.reading.attach(self._work.run_task(
-            pump(self._upstream, self._chat(plan, settings), session), "explain reader"))
         try:
-            await progress.begin(plan.title, session.cancel,
-                                 message=f"{plan.file_name} {plan.lines_label}")
+            await self._begin(job, session, plan, settings, progress)
             await session.open()
             if session.uri is not None:
                 job.uris.add(session.uri)  # closing the explanation stops it too
@@ -220,6 +212,20 @@ class ActionService(Feature):
         progress.end("stopped" if session.stopped else "done")
 
     # -- shared ----------------------------------------------------------------------------
+
+    async def _begin(self, job: Job, session: Session, plan: planning.Plan, settings: Settings,
+                     progress: Progress) -> None:
+        """The session takes over: it stops the job, owns the reader, shows the progress.
+
+        The upstream request goes out before the progress is created, so the round trip to
+        the editor overlaps the model's time to the first token.
+        """
+        job.stop_with(session.cancel)
+        session.reading.attach(self._work.run_task(
+            pump(self._upstream, self._chat(plan, settings), session),
+            f"{plan.action.name} reader"))
+        await progress.begin(plan.title, session.cancel,
+                             message=f"{plan.file_name} {plan.lines_label}")
 
     def _plan(self, request: Request, settings: Settings
               ) -> tuple[TextDocument, planning.Plan] | None:

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import attrs
 
 from .rules import Rule
-from .settings import SECTION, Settings, camel
+from .settings import SECTION, Settings, camel, doc
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "vc_lsp" / "settings.schema.json"
@@ -43,10 +43,10 @@ def _plain(doc: str) -> str:
     return _CODE.sub(r"\1", doc)
 
 
-def _doc(field: attrs.Attribute[Any]) -> str:
-    doc: str = field.metadata["doc"]
+def _doc(cls: type, field: attrs.Attribute[Any]) -> str:
+    text = doc(cls, field.name)
     env = field.metadata.get("env")
-    return f"{doc} Env: `{env}`." if env else doc
+    return f"{text} Env: `{env}`." if env else text
 
 
 def _is_group(kind: Any) -> bool:
@@ -82,21 +82,21 @@ def _type_of(kind: Any) -> tuple[Any, list[Any] | None]:
 
 
 def leaves(cls: type = Settings, prefix: str = ""
-           ) -> Iterator[tuple[str, attrs.Attribute[Any]]]:
-    """``(dotted camelCase key, field)`` for every setting that is not a group, in order."""
+           ) -> Iterator[tuple[str, type, attrs.Attribute[Any]]]:
+    """``(dotted camelCase key, class, field)`` for every setting that is not a group."""
     for field in attrs.fields(cls):
         key = f"{prefix}{camel(field.name)}"
         if _is_group(field.type):
             yield from leaves(field.type, f"{key}.")
         else:
-            yield key, field
+            yield key, cls, field
 
 
-def _property(field: attrs.Attribute[Any]) -> dict[str, Any]:
+def _property(cls: type, field: attrs.Attribute[Any]) -> dict[str, Any]:
     kind: Any = field.type
     if _is_group(kind):
         return {"type": "object", "additionalProperties": False, "default": _default(field),
-                "description": _plain(_doc(field)), **_properties(kind)}
+                "description": _plain(_doc(cls, field)), **_properties(kind)}
     json_type, enum = _type_of(kind)
     out: dict[str, Any] = {"type": json_type, "default": _default(field)}
     rule = field.validator
@@ -104,12 +104,12 @@ def _property(field: attrs.Attribute[Any]) -> dict[str, Any]:
         out.update(rule.schema)
     if enum is not None:
         out["enum"] = enum
-    out["description"] = _plain(_doc(field))
+    out["description"] = _plain(_doc(cls, field))
     return out
 
 
 def _properties(cls: type) -> dict[str, Any]:
-    return {"properties": {camel(f.name): _property(f) for f in attrs.fields(cls)}}
+    return {"properties": {camel(f.name): _property(cls, f) for f in attrs.fields(cls)}}
 
 
 def json_schema() -> dict[str, Any]:
@@ -138,10 +138,10 @@ def _allowed(field: attrs.Attribute[Any]) -> str:
 
 def readme_table() -> str:
     rows = ["| Key | Default | Allowed | Meaning |", "| --- | --- | --- | --- |"]
-    for key, field in leaves():
+    for key, cls, field in leaves():
         default = _default(field)
         shown = "unset" if default is None else f"`{json.dumps(default, ensure_ascii=False)}`"
-        meaning = _doc(field).replace("|", "\\|")
+        meaning = _doc(cls, field).replace("|", "\\|")
         rows.append(f"| `{key}` | {shown} | {_allowed(field)} | {meaning} |")
     return "\n".join(rows)
 
