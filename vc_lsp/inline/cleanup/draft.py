@@ -1,0 +1,47 @@
+"""What every filter works on: the answer so far, the cursor's context and what is known."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..context import CursorContext
+
+TAB_WIDTH = 4
+_INDENT = re.compile(r"[ \t]*")
+
+
+@dataclass(slots=True)
+class Draft:
+    """The text on its way from the raw reply to the insert, plus facts filters leave for others.
+
+    ``partial`` drafts come from a reply still streaming: their last line may grow, so filters
+    judge only what is final. A filter that sees where the answer ends sets ``ended``: no text
+    that arrives later can change ``clean``'s result. ``hold`` says the opposite: the reply may
+    still be reasoning or an echo, and nothing may be concluded yet.
+    """
+
+    ctx: CursorContext
+    text: str
+    partial: bool = False
+    max_lines: int = 12
+    ended: bool = False
+    hold: bool = False
+    broke: bool = False  # the code started with a line break
+    echoed: bool = False  # the model repeated text before the cursor (and that was removed)
+    musing: bool = False  # the reply opened by thinking aloud, without reasoning tags
+    fenced: str = ""  # the info string of the fence the answer came in ("" if none)
+    mode: str = "line"  # "line" (rest of the cursor line), "block" or "next" (lines after it)
+    lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # filter names that changed the text
+
+
+def width(line: str) -> int:
+    """Indentation width, tabs counted as ``TAB_WIDTH`` columns."""
+    match = _INDENT.match(line)
+    return len(match.group(0).expandtabs(TAB_WIDTH)) if match else 0
+
+
+def complete_lines(lines: list[str], partial: bool) -> list[str]:
+    """The lines whose end has arrived (all of them once the reply is over)."""
+    return lines[:-1] if partial else lines

@@ -1,0 +1,59 @@
+"""Fences: the answer's code block out of its markdown, nested fences and inline code included."""
+
+from __future__ import annotations
+
+from ...fences import FENCE, blocks
+from . import prose
+from .draft import Draft, complete_lines
+
+# Languages where a backtick is code (template literals, raw strings, shell), not markdown.
+_BACKTICK_LANGUAGES = frozenset({
+    "javascript", "typescript", "javascriptreact", "typescriptreact", "go", "shellscript",
+    "sh", "bash", "zsh", "markdown", "sql", "mysql", "kotlin", "scala", "haskell", "r",
+})
+
+
+def last_block_start(text: str) -> int | None:
+    """Offset of the last fenced block's opening line (for answers buried in reasoning)."""
+    lines = text.split("\n")
+    found = blocks(lines)
+    if not found:
+        return None
+    line = found[-1][0]
+    return sum(len(x) + 1 for x in lines[:line])
+
+
+def unfence(d: Draft) -> None:
+    """The answer's fenced block: the first one, or the last after reasoning (drafts come
+    first). Code followed by a lone fence is the code (the model closed a fence it never opened);
+    a closed block ends the answer."""
+    lines = d.text.split("\n")
+    found = blocks(complete_lines(lines, d.partial))
+    if not found:
+        return
+    first = found[0][0]
+    before = [line for line in lines[:first] if line.strip()]
+    if before and not all(prose.is_prose(line) or prose.is_label(line, d.ctx.language)
+                          for line in before):
+        d.text = "\n".join(lines[:first])  # code, then a fence closing one never opened
+        d.ended = d.ended or (d.partial and not d.hold)
+        return
+    closed = [b for b in found if b[1] is not None]
+    start, end = (closed[-1] if d.musing and closed else found[0])
+    info = FENCE.match(lines[start])
+    d.fenced = info["info"].lower() if info else ""
+    d.text = "\n".join(lines[start + 1:end if end is not None else len(lines)])
+    if end is not None and d.partial and not d.hold:
+        d.ended = True
+
+
+def inline_code(d: Draft) -> None:
+    """A one-line answer in single backticks is markdown inline code, unless backticks are code
+    in this file (template literals, raw strings, shell)."""
+    s = d.text.strip()
+    if len(s) < 3 or s[0] != "`" or s[-1] != "`" or "`" in s[1:-1] or "\n" in s:
+        return
+    ctx = d.ctx
+    if ctx.language.lower() in _BACKTICK_LANGUAGES or "`" in ctx.prefix + ctx.suffix:
+        return
+    d.text = s[1:-1]

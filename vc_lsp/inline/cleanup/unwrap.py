@@ -1,0 +1,141 @@
+"""Unwrapping: reasoning, our tags in any case, other tools' markers and tokens, label lines, JSON.
+
+Whatever a model wraps its answer in is removed here, before fences and prose are looked at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ...upstream import think
+from ..prompt import CLOSE_TAG, HOLE, OPEN_TAG
+from . import prose
+from .draft import Draft
+
+_OPEN = re.compile(r"<\s*completion\s*>", re.IGNORECASE)
+_CLOSE = re.compile(r"<\s*/\s*completion\s*>", re.IGNORECASE)
+# Tokens that end a model's turn: nothing after them is the answer.
+END_TOKENS = ("<|endoftext|>", "<|im_end|>", "<|eot_id|>", "<|end|>", "<|end_of_text|>",
+              "<｜end▁of▁sentence｜>", "<|EOT|>", "<EOT>", "</s>", "<|file_separator|>",
+              "<|return|>", "<|fim_pad|>")
+# Tokens after which the middle of a fill-in-the-middle prompt starts (the model echoed one).
+MIDDLE_TOKENS = ("<|fim_middle|>", "<fim_middle>", "<｜fim▁end｜>", "<MID>", " <MID>")
+# Markers that are never code: FIM tokens, hole markers of other tools, GLM's answer box.
+MARKERS = ("<|fim_prefix|>", "<|fim_suffix|>", "<fim_prefix>", "<fim_suffix>",
+           "<｜fim▁begin｜>", "<｜fim▁hole｜>", "<PRE>", "<SUF>", "<|im_start|>assistant\n",
+           "<|im_start|>assistant", "<|im_start|>", "<|begin_of_box|>", "<|end_of_box|>",
+           "<|assistant|>", "<|cursor|>", "<|user_cursor_is_here|>", "{{FILL_HERE}}",
+           "{{FILL}}", "{{CURSOR}}", "{{cursor}}", "<FILL_HERE>", "<FILL>", "[FILL]",
+           "<CURSOR>", "<cursor>", "[CURSOR]", "<HOLE>", "<|hole|>", "<fill_here>", HOLE)
+_ALL_TAGS = (OPEN_TAG, CLOSE_TAG, *END_TOKENS, *MIDDLE_TOKENS, *MARKERS,
+             *think.PAIRS, *think.CLOSERS)
+# Other wrappers models put an answer in when they ignore ours (never in markup languages).
+_WRAPPER = re.compile(r"^\s*<(answer|code|output|insert|middle|fill|result|response|"
+                      r"suggestion|replacement|code_completion|completion_text)>\n?(.*?)"
+                      r"(?:\n?</\1>\s*)?$", re.DOTALL | re.IGNORECASE)
+_MARKUP = frozenset({"html", "xml", "vue", "svelte", "javascriptreact", "typescriptreact",
+                     "markdown", "php", "astro", "jsx", "tsx"})
+_JSON_KEYS_ALWAYS = frozenset({"completion", "insert_text", "inserttext", "fill", "middle",
+                               "code_completion", "missing_code"})
+_JSON_KEYS_FENCED = frozenset({"code", "text", "content", "answer", "output", "result",
+                               "insert", "suggestion"})
+_JSON_START = re.compile(r'^\s*(?:```json\s*\n)?\s*\{\s*"(\w+)"\s*:', re.IGNORECASE)
+
+
+def reasoning(d: Draft) -> None:
+    """Reasoning blocks out; an unclosed one ends the answer for now, but a code block the model
+    wrote inside it is the answer once the reply is over (it ran out of tokens, or never closed).
+    """
+    parts = think.split(d.text)
+    text = parts.answer
+    if parts.open:
+        if d.partial:
+            d.hold = True
+        elif not text.strip():
+            text = _answer_inside(parts.reasoning)
+    elif not parts.reasoning and prose.starts_like_reasoning(text):
+        d.hold = d.partial  # a template-opened block: its closing tag may still come
+        d.musing = True
+    d.text = think.normalise(text)
+
+
+def _answer_inside(reasoning: str) -> str:
+    """The last tagged or fenced answer in reasoning that never ended, else nothing."""
+    at = [m.start() for m in _OPEN.finditer(reasoning)]
+    if at:
+        return reasoning[at[-1]:]
+    from .fences import last_block_start
+
+    start = last_block_start(reasoning)
+    return reasoning[start:] if start is not None else ""
+
+
+def tokens(d: Draft) -> None:
+    """Turn-ending tokens cut the answer; FIM tokens and other tools' hole markers go."""
+    text = d.text
+    for token in MIDDLE_TOKENS:
+        if token in text:
+            text = text.rsplit(token, 1)[1]
+    for token in END_TOKENS:
+        at = text.find(token)
+        while at >= 0 and not text[:at].strip():
+            text = text[at + len(token):]  # a stray end token before anything: skip it
+            at = text.find(token)
+        if at >= 0:
+            text = text[:at]
+            d.ended = True
+    for marker in MARKERS:
+        if marker in text:
+            text = text.replace(marker, "")
+    d.text = text
+
+
+def tags(d: Draft) -> None:
+    """Inside our ``<completion>`` tags (whatever their case), the closing tag ends the answer."""
+    text = d.text
+    opened = _OPEN.search(text)
+    if opened:
+        text = text[opened.end():]
+    closed = _CLOSE.search(text)
+    if closed:
+        text = text[:closed.start()]
+        d.ended = True
+    elif d.partial:
+        keep = think.partial_tag(text, _ALL_TAGS, fold=True)
+        if keep:
+            text = text[: len(text) - keep]
+    if not opened and d.ctx.language.lower() not in _MARKUP:
+        wrapped = _WRAPPER.match(text)
+        if wrapped and (not d.partial or text.rstrip().lower().endswith(f"</{wrapped[1]}>".lower())):
+            text = wrapped[2]
+            d.ended = d.ended or d.partial
+    d.text = text
+
+
+def json_answer(d: Draft) -> None:
+    """``{"completion": "..."}``: the string is the answer (not in JSON files, where it is code)."""
+    if d.ctx.language.lower() in ("json", "jsonc", "json5"):
+        return
+    start = _JSON_START.match(d.text)
+    if not start:
+        return
+    key = start[1].lower()
+    fenced = d.text.lstrip().startswith("```") or d.fenced == "json"
+    if key not in _JSON_KEYS_ALWAYS and not (fenced and key in _JSON_KEYS_FENCED):
+        return
+    body = d.text.strip()
+    if body.startswith("```"):
+        body = body.split("\n", 1)[1] if "\n" in body else ""
+        body = body.rsplit("```", 1)[0] if body.rstrip().endswith("```") else body
+    try:
+        value = json.loads(body)
+    except ValueError:
+        if d.partial:
+            d.text, d.hold = "", True  # the object is still arriving
+        return
+    if isinstance(value, dict):
+        found = next((v for k, v in value.items() if k.lower() == key), None)
+        if isinstance(found, str):
+            d.text = found
+            d.ended = d.ended or d.partial
