@@ -29,6 +29,7 @@ _HEADER = re.compile(
     r"(?:function\b|\()"
     r"|^\s*(?:(?:public|private|protected|internal|static|final|abstract|override|virtual|"
     r"inline|extern|const|unsafe|synchronized)\s+)*[\w<>\[\],.?*&:]+\s+[*&]?(?P<c>\w+)\s*\(")
+_COMMENT_OR_DECORATOR = re.compile(r"^\s*(?:#|//|/\*|\*|--|@|\"\"\"|///)")
 _NOT_NAMES = frozenset({"if", "for", "while", "switch", "catch", "return", "new", "else"})
 ECHO_MIN = 4  # characters an echo must have, unless it is an opener line
 
@@ -43,7 +44,7 @@ def diff(d: Draft) -> None:
     plus = sum(line.startswith("+") and not line.startswith("+++") for line in filled)
     hunk = any(line.startswith("@@") for line in filled)
     if not (d.fenced in ("diff", "patch") or hunk or (
-            marked and plus and (len(filled) >= 2 or filled[0][1:2] in (" ", "\t"))
+            marked and plus and len(filled) >= 2
             and (plus == len(filled) or any(line.startswith("-") for line in filled)))):
         return
     if not plus:
@@ -180,7 +181,10 @@ def _improved_header(got: list[str], before: list[str],
                      line_prefix: str) -> tuple[list[str], int] | None:
     """A re-typed header of the definition the cursor is in, changed or not: the reply's lines
     after it, and where the document's header ends (``len(before)``: the cursor line)."""
-    first = next((line for line in got if line.strip()), "")
+    lead = [line for line in got if line.strip()][:4]
+    while len(lead) > 1 and _COMMENT_OR_DECORATOR.match(lead[0]):
+        lead = lead[1:]  # a doc comment or decorator the model put above its header
+    first = lead[0] if lead else ""
     name = _name(first)
     if name is None:
         return None
