@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from ..context import BLOCK_OPENERS, CursorContext
+from ..context import CursorContext
 from .draft import width
-from .layout import is_closer
+from .layout import is_closer, opens_block
 
 _CONTINUATIONS = frozenset(
     {"else", "elif", "except", "finally", "catch", "elsif", "rescue", "ensure", "when", "case",
@@ -58,7 +58,7 @@ def block_end(lines: list[str], ctx: CursorContext, *, next_lines: bool = False)
             return end
         if blank_from is not None and w <= floor and floor == 0 and not opened:
             return end  # a blank line, then a new top-level statement
-        if line.rstrip().endswith(BLOCK_OPENERS):
+        if opens_block(line):
             headers.add(w)
         blank_from = None
     return len(lines)
@@ -85,7 +85,7 @@ def _header_at(ctx: CursorContext, w: int) -> bool:
         if lw < w:
             return False
         if lw == w:
-            return bool(_COMPOUND.match(line)) or line.rstrip().endswith(BLOCK_OPENERS)
+            return bool(_COMPOUND.match(line)) or opens_block(line)
     return False
 
 
@@ -108,6 +108,6 @@ def limit(lines: list[str], budget: int) -> list[str]:
     if len(lines) <= budget:
         return lines
     out = lines[:budget]
-    while len(out) > 1 and out[-1].rstrip().endswith(BLOCK_OPENERS):
+    while len(out) > 1 and opens_block(out[-1]):
         out.pop()
     return out

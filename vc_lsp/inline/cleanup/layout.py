@@ -8,6 +8,7 @@ never glued onto the cursor line.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -15,6 +16,9 @@ from ..context import BLOCK_OPENERS, CursorContext
 from .draft import TAB_WIDTH, Draft, width
 
 _FINISHED_END = ")]}\"'`;"
+_RUBY_BLOCK = re.compile(r"(?:\bdo|\{)\s*\|[^|]*\|$")
+_CONTINUES = re.compile(r"^\s*\}?\s*(?:else|elif|elsif|elseif|except|finally|catch|rescue|"
+                        r"ensure|when|case|default)\b")
 _UNITS = (2, 3, 4, 8)
 
 
@@ -84,6 +88,8 @@ def reindent(lines: list[str], ctx: CursorContext) -> list[str]:
             shift = base - lead
         elif _relative(first, rest, base):
             shift = base
+        else:
+            shift = base - _own_base(rest, base)
     elif not first.strip() and rest and not ctx.line_prefix.rstrip().endswith(BLOCK_OPENERS):
         if _relative("", rest, base):  # next lines after a finished line
             shift = base
@@ -91,9 +97,24 @@ def reindent(lines: list[str], ctx: CursorContext) -> list[str]:
         shift = base
     head = ctx.line_prefix + first
     scale = _scale([width(line) + shift for line in rest if line.strip()], ctx, width(head),
-                   opener=head.rstrip().endswith(BLOCK_OPENERS))
+                   opener=opens_block(head))
     tabs = uses_tabs(ctx)
     return [first, *(_indent(line, shift, tabs, width(head), scale) for line in rest)]
+
+
+def opens_block(line: str) -> bool:
+    """A line whose next line is deeper: ``:``, ``{``, ``=>``, ``do``, Ruby's ``do |x|``."""
+    s = line.rstrip()
+    return s.endswith(BLOCK_OPENERS) or (s.endswith("|") and _RUBY_BLOCK.search(s) is not None)
+
+
+def _own_base(rest: list[str], base: int) -> int:
+    """The column the model put the cursor's level at, when it is neither 0 nor the file's:
+    a reply indented absolutely, but in its own (smaller) unit. ``base`` if none shows."""
+    widths = [width(line) for line in rest if line.strip() and not is_closer(line)
+              and not _CONTINUES.match(line)]
+    low = min(widths, default=base)
+    return low if 0 < low < base else base
 
 
 def _relative(head: str, rest: list[str], base: int) -> bool:
@@ -106,9 +127,16 @@ def _relative(head: str, rest: list[str], base: int) -> bool:
     if base == 0 or first is None or (rest and not rest[0].strip() and head.strip()):
         return False  # a blank line before a dedent marks the end of the block instead
     w, closer = width(first), is_closer(first)
-    if head.rstrip().endswith(BLOCK_OPENERS):
-        return w < base if closer else w <= base
-    return w == 0 and not closer
+    if opens_block(head) and (w < base if closer else w <= base):
+        return True
+    if not opens_block(head) and w == 0 and not closer:
+        return True
+    for line in rest:  # a statement back at column 0 before any blank line
+        if not line.strip():
+            return False
+        if width(line) == 0 and not is_closer(line) and not _CONTINUES.match(line):
+            return True
+    return False
 
 
 def _scale(widths: list[int], ctx: CursorContext, base: int, *,

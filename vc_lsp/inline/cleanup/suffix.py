@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .draft import Draft
 
-_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = frozenset(_OPENERS.values())
 _QUOTES = "\"'`"
 _SUFFIX_PUNCT = frozenset(")]}\"'`;:,. ")
 _SEPARATORS = frozenset(",;:=+-*/%&|<>!?")
@@ -30,18 +31,45 @@ def overlap(text: str, d: Draft) -> str:
     core = rest.lstrip()
     if not core:
         return text
-    quotes = [q for q in _QUOTES if q in core]
     heads = [core[:k] for k in range(1, len(core) + 1)
              if k == len(core) or set(core[:k]) <= _SUFFIX_PUNCT]
-    cuts = {len(text): 1}  # cut -> 0 when the reply re-typed the whole rest of the line there
+    cuts = {len(text): 1}  # cut -> 0 where the reply re-typed the whole rest of the line
     for at in range(len(text)):
-        stripped = text[at:].lstrip()
+        stripped = text[at:]
+        if stripped[:1].isspace():
+            continue  # cut right before the re-typed text: the model's spacing stays
         if stripped and (core.startswith(stripped) or any(stripped.startswith(h) for h in heads)):
             cuts[at] = 0 if stripped.startswith(core) else 1
-    best = min(cuts, key=lambda at: (_imbalance(text[:at], quotes), cuts[at], -at))
-    return text[:best]
+    line = d.ctx.line_prefix
+
+    def rank(at: int) -> tuple[int, int, int]:
+        # Balance first; then a re-typed rest of the line, the earliest; else the longest text.
+        return _imbalance(line + text[:at] + rest), cuts[at], at if cuts[at] == 0 else -at
+
+    return text[:min(cuts, key=rank)]
 
 
-def _imbalance(text: str, quotes: list[str]) -> int:
-    brackets = sum(abs(text.count(o) - text.count(c)) for o, c in _PAIRS)
-    return brackets + sum(text.count(q) % 2 for q in quotes)
+def _imbalance(line: str) -> int:
+    """Unmatched brackets (either way) plus an unclosed string on one line of code."""
+    stack: list[str] = []
+    unmatched = 0
+    quote = ""
+    escaped = False
+    for ch in line:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in _QUOTES:
+            quote = ch
+        elif ch in _OPENERS:
+            stack.append(_OPENERS[ch])
+        elif ch in _CLOSERS:
+            if stack and stack[-1] == ch:
+                stack.pop()
+            else:
+                unmatched += 1
+    return unmatched + len(stack) + (1 if quote else 0)
