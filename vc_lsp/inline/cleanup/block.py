@@ -54,7 +54,10 @@ def block_end(lines: list[str], ctx: CursorContext, *, next_lines: bool = False)
                 blank_from = None
                 continue  # `else:` / `} else {`: the statement goes on with another body
             if is_closer(line) and blank_from is None and _keeps_closer(line, w, ctx):
-                return i + 1
+                if w == 0:
+                    return i + 1  # a top-level definition is complete
+                floor = w  # the enclosing block goes on after the one the answer closed
+                continue
             return end
         if blank_from is not None and w <= floor and floor == 0 and not opened:
             return end  # a blank line, then a new top-level statement

@@ -89,7 +89,7 @@ def reindent(lines: list[str], ctx: CursorContext) -> list[str]:
         elif _relative(first, rest, base):
             shift = base
         else:
-            shift = base - _own_base(rest, base)
+            shift = base - _own_base(rest, ctx, base)
     elif not first.strip() and rest and not ctx.line_prefix.rstrip().endswith(BLOCK_OPENERS):
         if _relative("", rest, base):  # next lines after a finished line
             shift = base
@@ -108,13 +108,19 @@ def opens_block(line: str) -> bool:
     return s.endswith(BLOCK_OPENERS) or (s.endswith("|") and _RUBY_BLOCK.search(s) is not None)
 
 
-def _own_base(rest: list[str], base: int) -> int:
-    """The column the model put the cursor's level at, when it is neither 0 nor the file's:
-    a reply indented absolutely, but in its own (smaller) unit. ``base`` if none shows."""
-    widths = [width(line) for line in rest if line.strip() and not is_closer(line)
-              and not _CONTINUES.match(line)]
-    low = min(widths, default=base)
-    return low if 0 < low < base else base
+def _own_base(rest: list[str], ctx: CursorContext, base: int) -> int:
+    """The column the model put the cursor's level at, when it indented absolutely but in its
+    own unit (2-space steps in a tab or 4-space file): as many of its steps as the file's.
+    ``base`` when the reply shows no such thing."""
+    have = file_unit(ctx) or (TAB_WIDTH if uses_tabs(ctx) else 0)
+    filled = [width(line) for line in rest if line.strip()]
+    got = _unit(filled)
+    if not have or not got or got == have or base % have:
+        return base
+    siblings = [width(line) for line in rest if line.strip() and not is_closer(line)
+                and not _CONTINUES.match(line)]
+    low = min(siblings, default=base)
+    return low if low == base // have * got else base
 
 
 def _relative(head: str, rest: list[str], base: int) -> bool:
@@ -131,6 +137,8 @@ def _relative(head: str, rest: list[str], base: int) -> bool:
         return True
     if not opens_block(head) and w == 0 and not closer:
         return True
+    if w == base:
+        return False  # a sibling of the first line at the file's indentation: absolute
     for line in rest:  # a statement back at column 0 before any blank line
         if not line.strip():
             return False

@@ -38,12 +38,10 @@ def cut(lines: list[str], d: Draft) -> list[str]:
 
 
 def runaway_tail(lines: list[str]) -> list[str]:
-    """A line that ends in one short unit repeated ten times or more loses that run."""
-    out = []
-    for line in lines:
+    """A line that ends in one short unit (with a letter or digit) repeated ten times or more
+    is a model that ran until its token limit: that line and what follows go."""
+    for i, line in enumerate(lines):
         match = _RUN.search(line)
-        if match and len(match.group(0)) >= 20 and match.group(1).strip():
-            out.append((line[:match.start()] + match.group(1)).rstrip())
-            return out
-        out.append(line)
-    return out
+        if match and len(match.group(0)) >= 20 and any(c.isalnum() for c in match.group(1)):
+            return lines[:i]
+    return lines
