@@ -48,10 +48,11 @@ def at_cursor(doc: str, language: str = "python") -> CursorContext:
 
 
 def all_cases() -> list[Case]:
-    from . import block, echo, fences, lines, nothing, prose, repetition, suffix, unwrap
+    from . import block, echo, fences, lines, nothing, prose, repetition, streamed, suffix, unwrap
 
     out: list[Case] = []
-    for module in (unwrap, fences, prose, echo, suffix, lines, block, repetition, nothing):
+    for module in (unwrap, fences, prose, echo, suffix, lines, block, repetition, nothing,
+                   streamed):
         out.extend(module.CASES)
     ids = [c.id for c in out]
     assert len(ids) == len(set(ids)), "case ids must be unique"

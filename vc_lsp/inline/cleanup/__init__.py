@@ -86,9 +86,18 @@ def is_complete(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> bool:
         return True
     pending = _PENDING.get(syntax.canonical(ctx.language), _PENDING_ANY)
     probe = [*done, _probe(last)] if _probe_ready(last, done, pending) else done
-    if block_end(probe, ctx, next_lines=d.mode == "next") < len(probe):
-        return True
+    end = block_end(probe, ctx, next_lines=d.mode == "next")
+    if end < len(probe):
+        return _settled(probe[end:], ctx)
     return len(repetition.cut(done, d)) < len(done)
+
+
+def _settled(past: list[str], ctx: CursorContext) -> bool:
+    """A dedent at a column off the file's grid may be a reply in its own indentation unit,
+    which the lines still to come will show: no conclusion from it yet."""
+    line = next((x for x in past if x.strip()), "")
+    unit = layout.file_unit(ctx) or (4 if layout.uses_tabs(ctx) else 0)
+    return not unit or width(line) % unit == 0
 
 
 def _text_stage(d: Draft) -> None:

@@ -48,6 +48,8 @@ def diff(d: Draft) -> None:
             and (plus == len(filled) or any(line.startswith("-") for line in filled)))):
         return
     if not plus:
+        if d.partial:
+            d.text = ""  # a diff whose added lines have not arrived yet
         return
     out = []
     for line in lines:

@@ -25,7 +25,8 @@ _REASONING_OPENING = re.compile(
     r"好的|嗯|首先|用户|我们|让我|这里)",
     re.IGNORECASE,
 )
-_PRESENTING = re.compile(r"(here|sure|certainly|below|以下|这是|补全)", re.IGNORECASE)
+_PRESENTING = re.compile(r"(?:(?:okay|ok|alright|sure)[,!.]?\s+)?(?:here|sure|certainly|below|"
+                         r"以下|这是)", re.IGNORECASE)
 _NOT_PROSE = re.compile(r"[{}\[\];=<>]")
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _SENTENCE_END = (".", ":", "!", "?", "。", "：", "！", "？")
@@ -114,7 +115,7 @@ def starts_like_reasoning(text: str) -> bool:
     if not first or not _REASONING_OPENING.match(first):
         return False
     short_intro = first.endswith((":", "：")) and len(first.split()) <= 12
-    return not (short_intro and _PRESENTING.search(first))
+    return not (short_intro and _PRESENTING.match(first))
 
 
 def prose_expected(d: Draft) -> bool:

@@ -18,13 +18,13 @@ _CLOSE = re.compile(r"<\s*/\s*completion\s*>", re.IGNORECASE)
 # Tokens that end a model's turn: nothing after them is the answer.
 END_TOKENS = ("<|endoftext|>", "<|im_end|>", "<|eot_id|>", "<|end|>", "<|end_of_text|>",
               "<｜end▁of▁sentence｜>", "<|EOT|>", "<EOT>", "</s>", "<|file_separator|>",
-              "<|return|>", "<|fim_pad|>")
+              "<|return|>", "<|fim_pad|>", "<|end_of_box|>")
 # Tokens after which the middle of a fill-in-the-middle prompt starts (the model echoed one).
 MIDDLE_TOKENS = ("<|fim_middle|>", "<fim_middle>", "<｜fim▁end｜>", "<MID>", " <MID>")
 # Markers that are never code: FIM tokens, hole markers of other tools, GLM's answer box.
 MARKERS = ("<|fim_prefix|>", "<|fim_suffix|>", "<fim_prefix>", "<fim_suffix>",
            "<｜fim▁begin｜>", "<｜fim▁hole｜>", "<PRE>", "<SUF>", "<|im_start|>assistant\n",
-           "<|im_start|>assistant", "<|im_start|>", "<|begin_of_box|>", "<|end_of_box|>",
+           "<|im_start|>assistant", "<|im_start|>", "<|begin_of_box|>",
            "<|assistant|>", "<|cursor|>", "<|user_cursor_is_here|>", "{{FILL_HERE}}",
            "{{FILL}}", "{{CURSOR}}", "{{cursor}}", "<FILL_HERE>", "<FILL>", "[FILL]",
            "<CURSOR>", "<cursor>", "[CURSOR]", "<HOLE>", "<|hole|>", "<fill_here>", HOLE)
@@ -124,12 +124,9 @@ def json_answer(d: Draft) -> None:
     fenced = d.text.lstrip().startswith("```") or d.fenced == "json"
     if key not in _JSON_KEYS_ALWAYS and not (fenced and key in _JSON_KEYS_FENCED):
         return
-    body = d.text.strip()
-    if body.startswith("```"):
-        body = body.split("\n", 1)[1] if "\n" in body else ""
-        body = body.rsplit("```", 1)[0] if body.rstrip().endswith("```") else body
+    body = d.text[d.text.index("{"):]
     try:
-        value = json.loads(body)
+        value, _ = json.JSONDecoder().raw_decode(body)  # chatter after the object is ignored
     except ValueError:
         if d.partial:
             d.text, d.hold = "", True  # the object is still arriving
