@@ -24,7 +24,8 @@ CASES = [
     case("s-template-think-draft-fence", "python", ADD,
          DRAFT + "```python\nreturn a + b\n```" + TAIL, "return a + b"),
     case("s-template-think-draft-tags", "python", ADD,
-         "Let me think. A draft: <completion>return a</completion> no, both.\n</think>\n"
+         "Let me think. I answer inside <completion> tags; a draft: return a. No, both.\n"
+         "</think>\n"
          "<completion>return a + b</completion>" + TAIL, "return a + b"),
     case("s-template-think-draft-lines", "python", BODY,
          "Okay, so we loop:\nfor x in xs:\n    acc += x\nThen return.\nWait, use sum.\n</think>\n"
