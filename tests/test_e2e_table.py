@@ -2,7 +2,8 @@
 
 Each case's raw answer is streamed by the fake upstream (in 4-character chunks, honouring the
 ``</completion>`` stop sequence as a real server does); the editor must receive exactly the
-expected insert, from ``textDocument/inlineCompletion`` and from the completion fallback alike.
+expected insert, from ``textDocument/inlineCompletion`` and from the completion fallback alike
+(each fallback item also applied the way Helix applies it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from lsprotocol import types
 
 from tests.conftest import inline_texts, open_doc
 from tests.fakes.upstream import FakeUpstream, Reply
+from tests.helix_apply import apply as helix_apply
 from tests.cleanup_cases import CURSOR, EXTENSIONS, all_cases
 
 _WORD = re.compile(r"[\w$]*$")
@@ -77,6 +79,8 @@ async def test_every_table_case_through_the_completion_fallback(lsp, upstream: F
             want = [typed.group() + expected] if expected and typed else []
             got = [i.text_edit.new_text for i in result.items
                    if isinstance(i.text_edit, types.TextEdit)]
-            if got != want:
+            before, after = doc.split(CURSOR)
+            applied = [helix_apply(text, i) for i in result.items]  # as Helix accepts it
+            if got != want or applied != [before + expected + after for _ in want]:
                 failures.append((case_id, got, want))
     assert failures == []
