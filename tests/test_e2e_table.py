@@ -13,10 +13,10 @@ from typing import Any
 
 from lsprotocol import types
 
+from tests.cleanup_cases import CURSOR, EXTENSIONS, all_cases
 from tests.conftest import inline_texts, open_doc
 from tests.fakes.upstream import FakeUpstream, Reply
 from tests.helix_apply import apply as helix_apply
-from tests.cleanup_cases import CURSOR, EXTENSIONS, all_cases
 
 _WORD = re.compile(r"[\w$]*$")
 

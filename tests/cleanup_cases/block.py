@@ -34,7 +34,8 @@ CASES = [
          "\n        return 1\n    else:\n        return 2",
          "\n        return 1\n    else:\n        return 2"),
     case("js-else-document-closes", "javascript", "function f(x) {\n  if (x) {|\n  }\n}\n",
-         "\n    return 1;\n  } else {\n    return 2;\n  }", "\n    return 1;\n  } else {\n    return 2;"),
+         "\n    return 1;\n  } else {\n    return 2;\n  }",
+         "\n    return 1;\n  } else {\n    return 2;"),
     case("js-else-at-end-of-file", "javascript", "if (ok) {|",
          "\n  start();\n} else {\n  stop();\n}", "\n  start();\n} else {\n  stop();\n}"),
     case("py-top-level-stops-at-blank-line", "python", "import os\n|\n",
@@ -75,7 +76,8 @@ CASES = [
     case("lua-stop-at-end", "lua", "local function f(x)\n  |\nend\n",
          "if x then\n    return 1\n  end\n  return 0\nend",
          "if x then\n    return 1\n  end\n  return 0"),
-    case("rust-match-arms", "rust", "fn name(n: u8) -> &'static str {\n    match n {\n        |\n    }\n}\n",
+    case("rust-match-arms", "rust",
+         "fn name(n: u8) -> &'static str {\n    match n {\n        |\n    }\n}\n",
          "0 => \"zero\",\n        1 => \"one\",\n        _ => \"many\",\n    }\n}",
          "0 => \"zero\",\n        1 => \"one\",\n        _ => \"many\","),
     case("go-needed-closer-no-suffix", "go", "func f() {\n\tfor {|",
@@ -99,7 +101,8 @@ CASES = [
          "0 -> \"zero\"\n        else -> \"many\"\n    }\n}",
          "0 -> \"zero\"\n        else -> \"many\""),
     case("py-line-limit-not-on-opener", "python", "def walk(xs):|\n",
-         "\n    total = 0\n    count = 0\n    for x in xs:\n        total += x\n        count += 1\n"
+         "\n    total = 0\n    count = 0\n    for x in xs:\n        total += x\n"
+         "        count += 1\n"
          "    return total / count",
          "\n    total = 0\n    count = 0", max_lines=3),
     case("py-elif-cut-by-limit", "python", "def grade(s):|\n",

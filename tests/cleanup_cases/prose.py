@@ -22,11 +22,12 @@ CASES = [
     case("js-cjk-preamble-bare", "javascript", JS_ADD, "以下是补全的代码：\nreturn a + b;",
          "return a + b;"),
     case("go-cjk-preamble-and-explanation", "go", GO_MAX,
-         "补全如下：\n```go\nif a > b {\n\t\treturn a\n\t}\n\treturn b\n```\n这段代码返回较大的值。",
+         "补全如下：\n```go\nif a > b {\n\t\treturn a\n\t}\n\treturn b\n```\n"
+         "这段代码返回较大的值。",
          "if a > b {\n\t\treturn a\n\t}\n\treturn b"),
     case("java-cjk-explanation-after", "java", JAVA, "return 2 * x;\n\n这里返回 x 的两倍。",
          "return 2 * x;"),
-    case("py-cjk-string-kept", "python", 'greeting = "|"\n', '你好，世界 🌍"',  # noqa: RUF001
+    case("py-cjk-string-kept", "python", 'greeting = "|"\n', '你好，世界 🌍"',
          "你好，世界 🌍"),  # the fullwidth comma is deliberate: CJK punctuation survives
     case("py-cjk-comment-kept", "python", "# 计算平均值\ndef average(nums):\n    |\n",
          "return sum(nums) / len(nums)  # 平均值 😀",

@@ -7,13 +7,15 @@ from . import case
 TABLE = "\n" + "\n".join(f"    print({i})" for i in range(20))
 
 CASES = [
-    case("py-same-line-ten-times", "python", "def log_all(items):\n    for it in items:\n        |\n",
+    case("py-same-line-ten-times", "python",
+         "def log_all(items):\n    for it in items:\n        |\n",
          "print(it)\n" + "        print(it)\n" * 9, "print(it)"),
     case("py-two-line-block-repeated", "python", "def setup():\n    |\n",
          "a = 1\n    b = 2\n" * 3 + "    a = 1", "a = 1\n    b = 2"),
     case("py-max-lines", "python", "def table():|\n", TABLE,
          "\n    print(0)\n    print(1)\n    print(2)\n    print(3)", max_lines=4),
-    case("py-three-equal-matrix-rows-kept", "python", "def zeros():\n    return [\n        |\n    ]\n",
+    case("py-three-equal-matrix-rows-kept", "python",
+         "def zeros():\n    return [\n        |\n    ]\n",
          "[0, 0, 0],\n        [0, 0, 0],\n        [0, 0, 0],",
          "[0, 0, 0],\n        [0, 0, 0],\n        [0, 0, 0],"),
     case("c-three-equal-calls-kept", "c", "void blink(void) {\n    |\n}\n",

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from math import gcd
 
 from ..fences import FENCE
-from ..upstream.think import CLOSE as THINK_CLOSE
-from ..upstream.think import strip_think
+from ..upstream.think import visible
 from . import instruction
 
 _PROSE_START = re.compile(
@@ -41,10 +40,8 @@ class Shape:
 
 
 def _normalise(raw: str) -> str:
-    text = strip_think(raw)
-    if THINK_CLOSE in text:
-        text = text.rsplit(THINK_CLOSE, 1)[1]  # reasoning whose opening tag was in the template
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Reasoning out and line breaks normalised: the same function the inline cleanup uses."""
+    return visible(raw)
 
 
 def _is_prose(line: str) -> bool:

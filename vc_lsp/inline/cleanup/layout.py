@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 
 from ..context import BLOCK_OPENERS, CursorContext
 from .draft import TAB_WIDTH, Draft, width
@@ -56,7 +57,7 @@ def file_unit(ctx: CursorContext) -> int:
 
 
 def _unit(widths: list[int]) -> int:
-    steps = Counter(b - a for a, b in zip(widths, widths[1:], strict=False) if b - a in _UNITS)
+    steps = Counter(b - a for a, b in pairwise(widths) if b - a in _UNITS)
     return steps.most_common(1)[0][0] if steps else 0
 
 
@@ -155,7 +156,7 @@ def _scale(widths: list[int], ctx: CursorContext, base: int, *,
         return None
     rel = [w - base for w in widths]
     steps = [*([rel[0]] if opener and rel[0] > 0 else []),
-             *(b - a for a, b in zip(rel, rel[1:], strict=False))]
+             *(b - a for a, b in pairwise(rel))]
     counted = Counter(s for s in steps if s in _UNITS)
     if not counted:
         return None

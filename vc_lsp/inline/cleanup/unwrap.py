@@ -107,7 +107,8 @@ def tags(d: Draft) -> None:
             text = text[: len(text) - keep]
     if not opened and d.ctx.language.lower() not in _MARKUP:
         wrapped = _WRAPPER.match(text)
-        if wrapped and (not d.partial or text.rstrip().lower().endswith(f"</{wrapped[1]}>".lower())):
+        closing = f"</{wrapped[1]}>".lower() if wrapped else ""
+        if wrapped and (not d.partial or text.rstrip().lower().endswith(closing)):
             text = wrapped[2]
             d.ended = d.ended or d.partial
     d.text = text
