@@ -31,13 +31,13 @@ def partial_tag(text: str, tags: tuple[str, ...] | list[str], *, fold: bool = Fa
     tail = text[-max(map(len, tags), default=1):]
     if fold:
         tail = tail.lower()
-    best = 0
-    for tag in tags:
-        for size in range(min(len(tag) - 1, len(tail)), best, -1):
-            if tail.endswith(tag[:size]):
-                best = size
-                break
-    return best
+    starts = {tag[0] for tag in tags}
+    for at, ch in enumerate(tail):  # the earliest possible start is the longest partial tag
+        if ch in starts:
+            piece = tail[at:]
+            if any(len(piece) < len(tag) and tag.startswith(piece) for tag in tags):
+                return len(piece)
+    return 0
 
 
 @dataclass(frozen=True, slots=True)

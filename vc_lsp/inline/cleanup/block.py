@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..context import CursorContext
-from .draft import width
+from .draft import prefix_lines, suffix_lines, width
 from .layout import is_closer, opens_block
 
 _CONTINUATIONS = frozenset(
@@ -81,7 +81,7 @@ def _continues(line: str) -> bool:
 
 def _header_at(ctx: CursorContext, w: int) -> bool:
     """Whether the innermost prefix line at indentation ``w`` opens a compound statement."""
-    for line in reversed(ctx.prefix.split("\n")[:-1][-80:]):
+    for line in reversed(prefix_lines(ctx)[:-1][-80:]):
         if not line.strip():
             continue
         lw = width(line)
@@ -95,7 +95,7 @@ def _header_at(ctx: CursorContext, w: int) -> bool:
 def _keeps_closer(line: str, w: int, ctx: CursorContext) -> bool:
     """A dedented closing line is the answer's unless the document closes that block itself:
     its first line at this indentation or less is a closer at exactly this indentation."""
-    for doc_line in ctx.suffix.split("\n")[1:]:
+    for doc_line in suffix_lines(ctx)[1:]:
         if not doc_line.strip():
             continue
         dw = width(doc_line)

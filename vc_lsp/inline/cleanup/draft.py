@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..context import CursorContext
 
@@ -34,6 +35,19 @@ class Draft:
     mode: str = "line"  # "line" (rest of the cursor line), "block" or "next" (lines after it)
     lines: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # filter names that changed the text
+
+
+@lru_cache(maxsize=16)
+def prefix_lines(ctx: CursorContext) -> tuple[str, ...]:
+    """The prefix window's lines, the cursor line's start last (cached: a streamed reply is
+    judged on every line against the same context)."""
+    return tuple(ctx.prefix.split("\n"))
+
+
+@lru_cache(maxsize=16)
+def suffix_lines(ctx: CursorContext) -> tuple[str, ...]:
+    """The suffix window's lines, the rest of the cursor line first."""
+    return tuple(ctx.suffix.split("\n"))
 
 
 def width(line: str) -> int:

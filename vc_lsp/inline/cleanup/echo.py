@@ -9,13 +9,14 @@ stand ``// ... existing code ...`` in for what they did not repeat.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..context import BLOCK_OPENERS
-from .draft import Draft, complete_lines
+from .draft import Draft, complete_lines, prefix_lines
 
 _SUBWORD = re.compile(r"\b\w|(?<=[a-z0-9])[A-Z]|(?<=_)[A-Za-z0-9]|(?<=[A-Z])[A-Z](?=[a-z])")
 _EXISTING = re.compile(
-    r"^\s*(?:#|//|--|/\*+|\*|<!--|;)?\s*(?:\.\.\.|…)?\s*\(?\s*(?:\.\.\.\s*)?(?:existing|"
+    r"^\s*(?:(?:#|//|--|/\*+|\*|<!--|;)\s*)?(?:(?:\.\.\.|…)\s*)?(?:\(\s*)?(?:existing|"
     r"rest of (?:the )?(?:code|file|function|class|method|body|implementation)|"
     r"remaining (?:code|lines)|unchanged(?: code)?|same as before|previous code|other "
     r"(?:code|methods|functions|fields)|keep (?:the )?(?:existing|rest)|code above|code below|"
@@ -69,7 +70,7 @@ def existing_code(d: Draft) -> None:
     if not marks:
         return
     first = marks[0]
-    seen = {line.strip() for line in d.ctx.prefix.split("\n")[-80:] if line.strip()}
+    seen = set(_filled(prefix_lines(d.ctx)[-80:]))
     if all(not line.strip() or line.strip() in seen for line in lines[:first]):
         after = [m for m in marks if m > first]
         end = after[0] if after else len(lines)
@@ -101,7 +102,7 @@ def strip(text: str, d: Draft) -> str | None:
     ``None`` when nothing was repeated; ``""`` while a partial answer may still be an echo.
     """
     ctx = d.ctx
-    before = ctx.prefix.split("\n")[:-1]
+    before = list(prefix_lines(ctx)[:-1])
     typed = ctx.line_prefix.lstrip()
     got = text.split("\n")
     found = _lines_echo(got, before, typed, d)
@@ -129,14 +130,16 @@ def _lines_echo(got: list[str], before: list[str], typed: str, d: Draft) -> str 
     """Lines ``got`` starts with that repeat the end of ``before`` (blank lines not counted),
     then the cursor line re-typed up to the cursor."""
     filled = [i for i, line in enumerate(got) if line.strip()]
-    want = [line.strip() for line in before if line.strip()]
+    want = _filled(tuple(before))
     if not filled or not want:
         return None
     open_at = len(got) - 1 if d.partial else -1  # the line still arriving
     head = got[filled[0]].strip()
-    for j, line in enumerate(want):
-        if line != head and not (filled[0] == open_at and line.startswith(head)):
-            continue  # cheap reject: an echo starts with some earlier line
+    if filled[0] == open_at:  # still arriving: any earlier line it may grow into
+        starts = [j for j, line in enumerate(want) if line.startswith(head)]
+    else:  # an echo starts with some earlier line, found by its text
+        starts = _index(tuple(want)).get(head, [])
+    for j in starts:
         echoed = want[j:]
         if sum(map(len, echoed)) + len(typed) < ECHO_MIN and not _short_echo_ok(
                 echoed, before, filled):
@@ -145,6 +148,21 @@ def _lines_echo(got: list[str], before: list[str], typed: str, d: Draft) -> str 
         if result is not None:
             return result
     return None
+
+
+@lru_cache(maxsize=16)
+def _filled(before: tuple[str, ...]) -> list[str]:
+    """The non-blank lines, stripped (cached: a streamed reply asks on every line)."""
+    return [line.strip() for line in before if line.strip()]
+
+
+@lru_cache(maxsize=16)
+def _index(want: tuple[str, ...]) -> dict[str, list[int]]:
+    """Where each line occurs, first occurrence (the longest echo) first."""
+    out: dict[str, list[int]] = {}
+    for j, line in enumerate(want):
+        out.setdefault(line, []).append(j)
+    return out
 
 
 def _after(got: list[str], filled: list[int], echoed: list[str], typed: str,

@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from ..context import BLOCK_OPENERS, CursorContext
-from .draft import TAB_WIDTH, Draft, width
+from .draft import TAB_WIDTH, Draft, prefix_lines, suffix_lines, width
 
 _FINISHED_END = ")]}\"'`;"
 _RUBY_BLOCK = re.compile(r"(?:\bdo|\{)\s*\|[^|]*\|$")
@@ -52,7 +52,7 @@ def _finished(line_prefix: str) -> bool:
 @lru_cache(maxsize=32)
 def file_unit(ctx: CursorContext) -> int:
     """The file's indentation step in columns (0 when the lines around the cursor show none)."""
-    lines = [*ctx.prefix.split("\n")[-200:], *ctx.suffix.split("\n")[:100]]
+    lines = [*prefix_lines(ctx)[-200:], *suffix_lines(ctx)[:100]]
     return _unit([width(line) for line in lines if line.strip()])
 
 
@@ -66,7 +66,7 @@ def uses_tabs(ctx: CursorContext) -> bool | None:
     """The file's indentation style: the cursor line's, else the nearest indented line's."""
     if ctx.indent:
         return ctx.indent[0] == "\t"
-    for line in [*reversed(ctx.prefix.split("\n")), *ctx.suffix.split("\n")]:
+    for line in [*reversed(prefix_lines(ctx)), *suffix_lines(ctx)]:
         if line[:1] in (" ", "\t") and line.strip():
             return line[0] == "\t"
     return None

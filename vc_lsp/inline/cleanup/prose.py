@@ -9,7 +9,9 @@ cursor is in a comment, a string or a prose file: there a sentence is the comple
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from ..context import CursorContext
 from .draft import Draft, complete_lines
 
 _PROSE_OPENING = re.compile(
@@ -120,7 +122,11 @@ def starts_like_reasoning(text: str) -> bool:
 
 def prose_expected(d: Draft) -> bool:
     """In a comment, string, docstring or prose file a sentence is the completion."""
-    ctx = d.ctx
+    return _prose_expected(d.ctx)
+
+
+@lru_cache(maxsize=16)
+def _prose_expected(ctx: CursorContext) -> bool:
     if ctx.language.lower() in _PROSE_LANGUAGES:
         return True
     line = ctx.line_prefix

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ... import syntax
 from ..context import CursorContext
+from .draft import prefix_lines, suffix_lines
 from .layout import is_closer
 
 if TYPE_CHECKING:
@@ -27,14 +28,14 @@ _WINDOW = 80  # lines around the cursor at most
 @lru_cache(maxsize=16)
 def region(ctx: CursorContext) -> tuple[str, str]:
     """The text before and after the cursor that belongs to the enclosing top-level statement."""
-    before = ctx.prefix.split("\n")
+    before = prefix_lines(ctx)
     start = max(0, len(before) - _WINDOW)
     for i in range(len(before) - 2, start - 1, -1):
         line = before[i]
         if line.strip() and not line[0].isspace() and not is_closer(line):
             start = i
             break
-    after = ctx.suffix.split("\n")
+    after = suffix_lines(ctx)
     end = min(len(after), _WINDOW)
     for i in range(1, end):
         line = after[i]

@@ -20,7 +20,7 @@ END_TOKENS = ("<|endoftext|>", "<|im_end|>", "<|eot_id|>", "<|end|>", "<|end_of_
               "<｜end▁of▁sentence｜>", "<|EOT|>", "<EOT>", "</s>", "<|file_separator|>",
               "<|return|>", "<|fim_pad|>", "<|end_of_box|>")
 # Tokens after which the middle of a fill-in-the-middle prompt starts (the model echoed one).
-MIDDLE_TOKENS = ("<|fim_middle|>", "<fim_middle>", "<｜fim▁end｜>", "<MID>", " <MID>")
+MIDDLE_TOKENS = ("<|fim_middle|>", "<fim_middle>", "<｜fim▁end｜>", "<MID>")
 # Markers that are never code: FIM tokens, hole markers of other tools, GLM's answer box.
 MARKERS = ("<|fim_prefix|>", "<|fim_suffix|>", "<fim_prefix>", "<fim_suffix>",
            "<｜fim▁begin｜>", "<｜fim▁hole｜>", "<PRE>", "<SUF>", "<|im_start|>assistant\n",
