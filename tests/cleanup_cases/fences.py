@@ -67,3 +67,11 @@ CASES = [
          "<completion>Here it is:\n```py\nreturn n % 2 == 0\n```</completion>",
          "return n % 2 == 0"),
 ]
+CASES += [
+    case("py-inline-code-in-sentence", "python", "def add(a, b):\n    |\n",
+         "The missing line is `return a + b`.", "return a + b"),
+    case("go-inline-code-after-sure", "go", "func main() {\n\tfmt.Println(|)\n}\n",
+         "Sure! Just pass `\"hello\"`", '"hello"'),
+    case("js-sentence-with-two-spans-is-prose", "javascript", "function f(a) {\n  |\n}\n",
+         "Use `a` or `b` depending on the case, I cannot tell.", ""),
+]

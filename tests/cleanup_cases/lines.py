@@ -99,3 +99,32 @@ CASES = [
     case("yaml-list-relative", "yaml", "services:\n  web:\n    |\n",
          "image: nginx\nports:\n  - \"80:80\"", "image: nginx\n    ports:\n      - \"80:80\""),
 ]
+
+# The cursor at column 0 in front of a line of code, where fill-in-the-middle benchmarks put
+# the hole: the answer is whole lines, with their indentation and a final line break.
+HAS_CLOSE = ('def has_close(numbers, threshold):\n'
+             '    """Any two numbers closer than threshold?"""\n'
+             "    for idx, elem in enumerate(numbers):\n"
+             "        for idx2, elem2 in enumerate(numbers):\n            if idx != idx2:\n|"
+             "                if distance < threshold:\n                    return True\n\n"
+             "    return False\n")
+CASES += [
+    case("py-line-start-hole-fenced", "python", HAS_CLOSE,
+         "```python\n                distance = abs(elem - elem2)\n```",
+         "                distance = abs(elem - elem2)\n"),
+    case("py-line-start-hole-unindented", "python", HAS_CLOSE,
+         "Here is the missing line:\n\ndistance = abs(elem - elem2)",
+         "                distance = abs(elem - elem2)\n"),
+    case("py-line-start-hole-two-lines", "python",
+         "def unique(l):\n    \"\"\"Sorted unique elements.\"\"\"\n|    return out\n",
+         "<completion>\n    out = sorted(set(l))\n    out = list(out)\n</completion>",
+         "    out = sorted(set(l))\n    out = list(out)\n"),
+    case("py-line-start-after-statement", "python",
+         "def f(xs):\n    out = []\n    for x in xs:\n        y = x * 2\n|    return out\n",
+         "out.append(y)", "        out.append(y)\n"),
+    case("js-line-start-before-brace", "javascript", "function f(a) {\n|}\n",
+         "```js\n  return a * 2;\n```", "  return a * 2;\n"),
+    case("py-line-start-top-level", "python", "import os\n|def main():\n    pass\n",
+         "import sys", "import sys\n"),
+    case("py-line-start-fragment-mid-line", "python", "x = (|1 + 2)\n", "0 +", "0 +"),
+]

@@ -56,6 +56,11 @@ _PENDING_ANY = ("else", "elif", "elsif", "elseif", "except", "finally", "catch",
 
 def clean(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> str:
     """The insert text, or ``""`` when the model had nothing useful to add."""
+    above = layout.lines_above(ctx)
+    if above is not None:  # whole lines before the cursor line: a block on a virtual line
+        vctx, indent = above
+        text = clean(raw, vctx, max_lines=max_lines)
+        return indent + text + "\n" if text else ""
     d = Draft(ctx, raw, max_lines=max_lines)
     _text_stage(d)
     if d.mode == "line":
@@ -70,6 +75,9 @@ def clean(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> str:
 
 def is_complete(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> bool:
     """True once more streaming cannot change ``clean``'s answer (modulo the open last line)."""
+    above = layout.lines_above(ctx)
+    if above is not None:
+        return is_complete(raw, above[0], max_lines=max_lines)
     d = Draft(ctx, raw, partial=True, max_lines=max_lines)
     _text_stage(d)
     if d.hold:

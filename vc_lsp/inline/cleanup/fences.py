@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from ...fences import FENCE, blocks
 from . import prose
 from .draft import Draft, complete_lines
 
+_SPAN = re.compile(r"`([^`\n]+)`")
 # Languages where a backtick is code (template literals, raw strings, shell), not markdown.
 _BACKTICK_LANGUAGES = frozenset({
     "javascript", "typescript", "javascriptreact", "typescriptreact", "go", "shellscript",
@@ -51,7 +54,13 @@ def inline_code(d: Draft) -> None:
     """A one-line answer in single backticks is markdown inline code, unless backticks are code
     in this file (template literals, raw strings, shell)."""
     s = d.text.strip()
-    if len(s) < 3 or s[0] != "`" or s[-1] != "`" or "`" in s[1:-1] or "\n" in s:
+    if "\n" in s or "`" not in s:
+        return
+    spans = _SPAN.findall(s)
+    if len(spans) == 1 and not s.startswith("`") and prose.is_prose(_SPAN.sub("it", s)):
+        d.text = spans[0]  # "Add `return a + b` here.": the code in the sentence
+        return
+    if len(s) < 3 or s[0] != "`" or s[-1] != "`" or "`" in s[1:-1]:
         return
     ctx = d.ctx
     if ctx.language.lower() in _BACKTICK_LANGUAGES or "`" in ctx.prefix + ctx.suffix:

@@ -42,6 +42,46 @@ def place(d: Draft) -> None:
         d.text = text.lstrip(" \t")  # the space is already typed
 
 
+_STATEMENT = re.compile(r"^(?:def|class|import|from|return|if|for|while|with|try|async|const|let|"
+                        r"var|function|export|fn|pub|func|type|package|public|private|static|"
+                        r"int|void|struct|local|end|@|#)\b")
+# Where a file shows no indentation step yet, the step its language's style guides use.
+_TWO_SPACE = frozenset({"javascript", "typescript", "javascriptreact", "typescriptreact", "ruby",
+                        "lua", "yaml", "json", "html", "css", "scss", "vue", "dart", "elixir",
+                        "nix", "svelte"})
+_TERMINATES = re.compile(r"^\s*(?:return|break|continue|raise|pass|throw)\b")
+
+
+@lru_cache(maxsize=16)
+def lines_above(ctx: CursorContext) -> tuple[CursorContext, str] | None:
+    """At column 0 in front of a line of code, the answer is whole lines before that line.
+
+    The cursor then stands where a fill-in-the-middle benchmark puts the hole: the answer is
+    cleaned as a block on a virtual blank line at the indentation the new line takes, and
+    inserted with that indentation and a line break. Returns the virtual context and indent.
+    """
+    rest = ctx.line_suffix
+    if ctx.line_prefix or not rest.strip():
+        return None
+    if rest[:1] not in (" ", "\t") and not _STATEMENT.match(rest) and not is_closer(rest):
+        return None
+    prev = next((line for line in reversed(prefix_lines(ctx)[:-1]) if line.strip()), None)
+    unit = file_unit(ctx) or (2 if ctx.language.lower() in _TWO_SPACE else TAB_WIDTH)
+    below = width(rest)
+    if prev is None:
+        w = below
+    elif opens_block(prev):
+        w = width(prev) + unit
+    elif _TERMINATES.match(prev):
+        w = min(width(prev), below)
+    else:
+        w = width(prev)
+    tabs = uses_tabs(ctx)
+    indent = "\t" * (w // TAB_WIDTH) + " " * (w % TAB_WIDTH) if tabs else " " * w
+    return CursorContext(ctx.prefix + indent, "\n" + ctx.suffix, ctx.language,
+                         ctx.filename), indent
+
+
 def _finished(line_prefix: str) -> bool:
     """A line that is a whole statement: a next line cannot belong on it."""
     end = line_prefix.rstrip()[-1:]
