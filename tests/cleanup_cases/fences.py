@@ -75,3 +75,9 @@ CASES += [
     case("js-sentence-with-two-spans-is-prose", "javascript", "function f(a) {\n  |\n}\n",
          "Use `a` or `b` depending on the case, I cannot tell.", ""),
 ]
+CASES += [
+    case("py-fence-closed-on-code-line", "python", EVEN,
+         "<completion>```python\nreturn n % 2 == 0```</completion>", "return n % 2 == 0"),
+    case("js-one-line-fence", "javascript", "function f(a) {\n  |\n}\n",
+         "```js return a * 2;```", "return a * 2;"),
+]

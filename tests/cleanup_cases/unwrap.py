@@ -147,3 +147,18 @@ CASES = [
     case("json-file-keeps-json", "json", '{\n  "scripts": |\n}\n',
          '{"completion": "npm test"}', '{"completion": "npm test"}'),
 ]
+CASES += [
+    case("py-question-quoted-then-answer", "python", ADD,
+         "```python\ndef add(a, b):\n    <FILL_HERE>\n```\n\nThe missing code:\n```python\n"
+         "return a + b\n```", "return a + b"),
+    case("js-question-quoted-curly-marker", "javascript", JS_ADD,
+         "Your code:\n```js\nfunction add(a, b) {\n  {{FILL_HERE}}\n}\n```\nFill:\n```js\n"
+         "return a + b;\n```", "return a + b;"),
+    case("py-labelled-hole-prefix", "python", ADD, "FILL_HERE: return a + b", "return a + b"),
+    case("go-marker-equals-answer", "go", GO_MAX, "<FILL_HERE> = return max(a, b)",
+         "return max(a, b)"),
+    case("py-answer-label-same-line", "python", ADD, "Answer: return a + b", "return a + b"),
+    case("rust-bold-label-inline-code", "rust", RS_LEN, "**Completion:** `v.len()`", "v.len()"),
+    case("yaml-answer-key-kept", "yaml", "faq:\n  - question: Why?\n    |\n",
+         "answer: Because.", "answer: Because."),
+]

@@ -33,6 +33,7 @@ FILTERS: list[tuple[str, Filter]] = [
     ("reasoning", unwrap.reasoning),
     ("tokens", unwrap.tokens),
     ("tags", unwrap.tags),
+    ("label", prose.label_prefix),
     ("fences", fences.unfence),
     ("json", unwrap.json_answer),
     ("inline-code", fences.inline_code),

@@ -8,6 +8,7 @@ from ...fences import FENCE, blocks
 from . import prose
 from .draft import Draft, complete_lines
 
+_ONE_LINE_FENCE = re.compile(r"^(?P<mark>`{3,})[\w+#.-]*[ \t]+(?P<code>[^`]+?)[ \t]*(?P=mark)$")
 _SPAN = re.compile(r"`([^`\n]+)`")
 # Languages where a backtick is code (template literals, raw strings, shell), not markdown.
 _BACKTICK_LANGUAGES = frozenset({
@@ -45,7 +46,14 @@ def unfence(d: Draft) -> None:
     start, end = (closed[-1] if d.musing and closed else found[0])
     info = FENCE.match(lines[start])
     d.fenced = info["info"].lower() if info else ""
-    d.text = "\n".join(lines[start + 1:end if end is not None else len(lines)])
+    body = lines[start + 1:end if end is not None else len(lines)]
+    mark = info["mark"] if info else "```"
+    glued = next((k for k, line in enumerate(complete_lines(body, d.partial and end is None))
+                  if line.rstrip().endswith(mark) and line.strip() != mark), None)
+    if end is None and glued is not None:  # "return x```": the fence closed on the code line
+        body = [*body[:glued], body[glued].rstrip()[: -len(mark)]]
+        end = start + 1 + glued
+    d.text = "\n".join(body)
     if end is not None and d.partial and not d.hold:
         d.ended = True
 
@@ -55,6 +63,10 @@ def inline_code(d: Draft) -> None:
     in this file (template literals, raw strings, shell)."""
     s = d.text.strip()
     if "\n" in s or "`" not in s:
+        return
+    one = _ONE_LINE_FENCE.match(s)
+    if one:
+        d.text = one["code"]  # ```python return x```
         return
     spans = _SPAN.findall(s)
     if len(spans) == 1 and not s.startswith("`") and prose.is_prose(_SPAN.sub("it", s)):

@@ -45,6 +45,10 @@ _LABEL_WORDS = re.compile(
 _LABEL = re.compile(r"^(?P<lead>#{1,6}\s+|\*\*|__|>\s*)?(?P<body>[^\n]{1,70}?)"
                     r"(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?$")
 _HEADING = re.compile(r"^(?:#{1,6}\s+\S.*|\*\*[^*]+\*\*)$")
+_LABEL_PREFIX = re.compile(r"^\s*(?:\*\*|__)?(?:Answer|Completion|Code|Output|Result|Solution|"
+                           r"Fill|Insert|补全|答案|代码)(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?"
+                           r"[ \t]*(?=[^\s*_])")
+_KEYED = frozenset({"yaml", "toml", "ini", "properties", "markdown", "plaintext", "text"})
 _PLACEHOLDER = re.compile(
     r"^(?:#|//|--|/\*+|\*|;|<!--)\s*(?:todo|fixme|xxx|tbd|implement(?:ation)?|your code|"
     r"add (?:your )?(?:code|implementation|logic)|code (?:goes )?here|\.\.\.|…|placeholder|"
@@ -139,6 +143,12 @@ def _prose_expected(ctx: CursorContext) -> bool:
 
 def _skippable(line: str, language: str) -> bool:
     return not line.strip() or is_prose(line) or is_label(line, language)
+
+
+def label_prefix(d: Draft) -> None:
+    """``**Answer:** return x``: a label in front of the code on the same line goes."""
+    if not prose_expected(d) and d.ctx.language.lower() not in _KEYED:
+        d.text = _LABEL_PREFIX.sub("", d.text, count=1)
 
 
 def preamble(d: Draft) -> None:

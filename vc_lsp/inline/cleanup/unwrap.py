@@ -11,7 +11,8 @@ import re
 from ...upstream import think
 from ..prompt import CLOSE_TAG, HOLE, OPEN_TAG
 from . import prose
-from .draft import Draft
+from ...fences import blocks
+from .draft import Draft, complete_lines
 
 _OPEN = re.compile(r"<\s*completion\s*>", re.IGNORECASE)
 _CLOSE = re.compile(r"<\s*/\s*completion\s*>", re.IGNORECASE)
@@ -28,6 +29,9 @@ MARKERS = ("<|fim_prefix|>", "<|fim_suffix|>", "<fim_prefix>", "<fim_suffix>",
            "<|assistant|>", "<|cursor|>", "<|user_cursor_is_here|>", "{{FILL_HERE}}",
            "{{FILL}}", "{{CURSOR}}", "{{cursor}}", "<FILL_HERE>", "<FILL>", "[FILL]",
            "<CURSOR>", "<cursor>", "[CURSOR]", "<HOLE>", "<|hole|>", "<fill_here>", HOLE)
+# Hole markers: a fenced block holding one quotes the question, not the answer.
+HOLES = (HOLE, "{{FILL_HERE}}", "<CURSOR>", "<cursor>", "<|cursor|>", "{{CURSOR}}", "<FILL>")
+_LABELLED_HOLE = re.compile(r"^\s*(?:<FILL_HERE>|\{\{FILL_HERE\}\}|FILL_HERE)\s*(?::|=|->|→)\s*")
 _ALL_TAGS = (OPEN_TAG, CLOSE_TAG, *END_TOKENS, *MIDDLE_TOKENS, *MARKERS,
              *think.PAIRS, *think.CLOSERS)
 # Other wrappers models put an answer in when they ignore ours (never in markup languages).
@@ -72,8 +76,11 @@ def _answer_inside(reasoning: str) -> str:
 
 
 def tokens(d: Draft) -> None:
-    """Turn-ending tokens cut the answer; FIM tokens and other tools' hole markers go."""
-    text = d.text
+    """Turn-ending tokens cut the answer; FIM tokens and other tools' hole markers go, and so
+    does a fenced block quoting the question (it holds the hole marker) before the answer's."""
+    text = _LABELLED_HOLE.sub("", d.text)
+    if any(marker in text for marker in HOLES):
+        text = _drop_quoted(text, d)
     for token in MIDDLE_TOKENS:
         if token in text:
             text = text.rsplit(token, 1)[1]
@@ -89,6 +96,20 @@ def tokens(d: Draft) -> None:
         if marker in text:
             text = text.replace(marker, "")
     d.text = text
+
+
+def _drop_quoted(text: str, d: Draft) -> str:
+    lines = text.split("\n")
+    found = blocks(complete_lines(lines, d.partial))
+    quoted = [(a, b) for a, b in found
+              if b is not None and any(m in line for line in lines[a:b] for m in HOLES)]
+    if not quoted:
+        return text
+    if len(found) == len(quoted):
+        d.hold = d.hold or d.partial  # the answer's own block may follow
+        return text
+    drop = {i for a, b in quoted for i in range(a, (b or a) + 1)}
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
 
 
 def tags(d: Draft) -> None:
