@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import re
 
+from ...fences import blocks
 from ...upstream import think
 from ..prompt import CLOSE_TAG, HOLE, OPEN_TAG
 from . import prose
-from ...fences import blocks
 from .draft import Draft, complete_lines
 
 _OPEN = re.compile(r"<\s*completion\s*>", re.IGNORECASE)
