@@ -109,3 +109,17 @@ CASES = [
          "\n    if s > 90:\n        return \"A\"\n    elif s > 80:\n        return \"B\"",
          "\n    if s > 90:\n        return \"A\"", max_lines=3),
 ]
+CASES += [
+    case("js-body-between-auto-closed-braces", "javascript",
+         "function findMax(arr) {|}\n\nconsole.log(findMax([1, 2]));\n",
+         "\n  let max = arr[0];\n  for (const x of arr) {\n    if (x > max) max = x;\n  }\n"
+         "  return max;\n}\nconsole.log(findMax([1, 2, 3]));",
+         "\n  let max = arr[0];\n  for (const x of arr) {\n    if (x > max) max = x;\n  }\n"
+         "  return max;\n"),
+    case("go-body-between-braces-fenced", "go", "func main() {|}\n",
+         "```go\n\n\tfmt.Println(\"hi\")\n}\n```", "\n\tfmt.Println(\"hi\")\n"),
+    case("ts-object-between-braces-one-line", "typescript", "const p = {|};\n",
+         "x: 1, y: 2", "x: 1, y: 2"),
+    case("py-call-args-on-new-lines", "python", "result = compute(|)\n",
+         "\n    alpha,\n    beta,\n", "\n    alpha,\n    beta,\n"),
+]

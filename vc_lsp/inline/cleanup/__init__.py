@@ -62,6 +62,11 @@ def clean(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> str:
         vctx, indent = above
         text = clean(raw, vctx, max_lines=max_lines)
         return indent + text + "\n" if text else ""
+    paired = layout.between_pair(ctx)
+    if paired is not None and _breaks(raw, paired[0]):
+        vctx, tail = paired  # `{|}` answered with a body: the closer goes on its own line
+        text = clean(raw, vctx, max_lines=max_lines)
+        return text + tail if text else ""
     d = Draft(ctx, raw, max_lines=max_lines)
     _text_stage(d)
     if d.mode == "line":
@@ -79,6 +84,9 @@ def is_complete(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> bool:
     above = layout.lines_above(ctx)
     if above is not None:
         return is_complete(raw, above[0], max_lines=max_lines)
+    paired = layout.between_pair(ctx)
+    if paired is not None and _breaks(raw, paired[0], partial=True):
+        return is_complete(raw, paired[0], max_lines=max_lines)
     d = Draft(ctx, raw, partial=True, max_lines=max_lines)
     _text_stage(d)
     if d.hold:
@@ -107,6 +115,13 @@ def _settled(past: list[str], ctx: CursorContext) -> bool:
     line = next((x for x in past if x.strip()), "")
     unit = layout.file_unit(ctx) or (4 if layout.uses_tabs(ctx) else 0)
     return not unit or width(line) % unit == 0
+
+
+def _breaks(raw: str, vctx: CursorContext, *, partial: bool = False) -> bool:
+    """Whether the reply's code starts on a new line (the text stage tells)."""
+    d = Draft(vctx, raw, partial=partial)
+    _text_stage(d)
+    return d.broke or d.text.startswith("\n")
 
 
 def _text_stage(d: Draft) -> None:

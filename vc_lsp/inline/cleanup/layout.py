@@ -82,6 +82,26 @@ def lines_above(ctx: CursorContext) -> tuple[CursorContext, str] | None:
                          ctx.filename), indent
 
 
+_PAIRS = {"{": "}", "(": ")", "[": "]"}
+
+
+@lru_cache(maxsize=16)
+def between_pair(ctx: CursorContext) -> tuple[CursorContext, str] | None:
+    """``function f() {|}``: an editor closed the bracket the cursor stands after. A reply that
+    breaks the line is a body; it is cleaned as if the closer were on the next line, and the
+    insert ends with a line break and the cursor line's indentation before that closer."""
+    before = ctx.line_prefix.rstrip()
+    rest = ctx.line_suffix
+    if not before or before[-1] not in _PAIRS or not rest.strip():
+        return None
+    if rest.lstrip()[:1] != _PAIRS[before[-1]] or not set(rest.strip()) <= set(")]};,"):
+        return None
+    indent = ctx.indent
+    vctx = CursorContext(ctx.prefix, "\n" + indent + ctx.suffix.lstrip(" \t"), ctx.language,
+                         ctx.filename)
+    return vctx, "\n" + indent
+
+
 def _finished(line_prefix: str) -> bool:
     """A line that is a whole statement: a next line cannot belong on it."""
     end = line_prefix.rstrip()[-1:]
