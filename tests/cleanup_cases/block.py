@@ -123,3 +123,12 @@ CASES += [
     case("py-call-args-on-new-lines", "python", "result = compute(|)\n",
          "\n    alpha,\n    beta,\n", "\n    alpha,\n    beta,\n"),
 ]
+CASES += [
+    case("go-switch-case-continues", "go",
+         "func f(x int) {\n\tswitch x {\n\tcase 1:\n\t\t|\n\t}\n}\n",
+         "fmt.Println(\"one\")\n\tcase 2:\n\t\tfmt.Println(\"two\")\n\t}",
+         "fmt.Println(\"one\")\n\tcase 2:\n\t\tfmt.Println(\"two\")"),
+    case("c-else-branch-document-closes", "c",
+         "void f(int x) {\n    if (x) {\n        |\n    }\n}\n",
+         "do_it();\n    } else {\n        other();", "do_it();\n    } else {\n        other();"),
+]

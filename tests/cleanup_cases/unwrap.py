@@ -162,3 +162,12 @@ CASES += [
     case("yaml-answer-key-kept", "yaml", "faq:\n  - question: Why?\n    |\n",
          "answer: Because.", "answer: Because."),
 ]
+CASES += [
+    case("yaml-emoji-bullet-start", "yaml", "one:\n|", "➕     1", "1"),
+    case("yaml-zero-width-start", "yaml", "one:\n|", "\u200b   2", "2"),
+    case("yaml-dot-start", "yaml", "one:\n|", ".      3", "3"),
+    case("yaml-plus-start", "yaml", "two:\n|", "+  1", "1"),
+    case("yaml-minus-start", "yaml", "two:\n|", "-  2", "2"),
+    case("yaml-list-item-kept", "yaml", "items:\n  |", "- apple", "- apple"),
+    case("ts-leading-space-already-typed", "typescript", "const foo = |;\n", " 1", "1"),
+]

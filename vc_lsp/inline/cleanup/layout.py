@@ -196,7 +196,7 @@ def _relative(head: str, rest: list[str], base: int) -> bool:
     w, closer = width(first), is_closer(first)
     if opens_block(head) and (w < base if closer else w <= base):
         return True
-    if not opens_block(head) and w == 0 and not closer:
+    if not opens_block(head) and w == 0 and not closer and not _CONTINUES.match(first):
         return True
     if w == base:
         return False  # a sibling of the first line at the file's indentation: absolute

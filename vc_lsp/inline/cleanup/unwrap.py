@@ -32,6 +32,9 @@ MARKERS = ("<|fim_prefix|>", "<|fim_suffix|>", "<fim_prefix>", "<fim_suffix>",
 # Hole markers: a fenced block holding one quotes the question, not the answer.
 HOLES = (HOLE, "{{FILL_HERE}}", "<CURSOR>", "<cursor>", "<|cursor|>", "{{CURSOR}}", "<FILL>")
 _LABELLED_HOLE = re.compile(r"^\s*(?:<FILL_HERE>|\{\{FILL_HERE\}\}|FILL_HERE)\s*(?::|=|->|→)\s*")
+# A reply that opens with a list bullet, an emoji or a zero-width space before its code.
+_BAD_START = re.compile("^(?:[\u200b\ufeff\u2795\u2796\u2705\u274c\u2728\u27a1]|"
+                        "[\U0001f300-\U0001faff]|\\+ |- |\\. )\\s+")
 _ALL_TAGS = (OPEN_TAG, CLOSE_TAG, *END_TOKENS, *MIDDLE_TOKENS, *MARKERS,
              *think.PAIRS, *think.CLOSERS)
 # Other wrappers models put an answer in when they ignore ours (never in markup languages).
@@ -95,6 +98,8 @@ def tokens(d: Draft) -> None:
     for marker in MARKERS:
         if marker in text:
             text = text.replace(marker, "")
+    if d.ctx.language.lower() not in ("markdown", "plaintext", "text"):
+        text = _BAD_START.sub("", text, count=1)
     d.text = text
 
 
