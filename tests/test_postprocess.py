@@ -143,3 +143,22 @@ def test_partial_tag(text: str, held: int) -> None:
 def test_strip_think_matches_the_filter() -> None:
     assert strip_think(THOUGHT) == "beforeafter"
     assert strip_think("<think></think>code") == "code"
+
+
+def test_each_filter_that_changed_the_text_logs_one_debug_line(caplog: pytest.LogCaptureFixture
+                                                               ) -> None:
+    ctx = at_cursor("def total(xs):\n    acc = 0\n    |\n")
+    raw = ("<think>sum them</think>Here is the code:\n```python\nfor x in xs:\n    acc += x\n"
+           "return acc\n```")
+    with caplog.at_level("DEBUG", logger="vc_lsp.inline.cleanup"):
+        clean(raw, ctx)
+    lines = [r.getMessage() for r in caplog.records]
+    named = {m.split()[1] for m in lines if m.startswith("cleanup: ")}
+    assert {"reasoning", "fences", "indent"} <= named
+    assert "echo" not in named and "prose" not in named  # unchanged: no line
+    assert len(lines) == len(named)
+    caplog.clear()
+    with caplog.at_level("DEBUG", logger="vc_lsp.inline.cleanup"):
+        clean("Sure, here it is:\nacc = sum(xs)  \n\nThis sums them.", ctx)
+    named = {r.getMessage().split()[1] for r in caplog.records}
+    assert named == {"prose", "block-end", "trailing"}  # the sentence is a dedent

@@ -73,7 +73,7 @@ def clean(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> str:
         text = _step(d, "suffix", lambda t: suffix.overlap(suffix.line_end(
             t.split("\n", 1)[0], d), d))
     else:
-        text = _step(d, "block", lambda t: "\n".join(_block(t, d)))
+        text = "\n".join(_block(d.text, d))  # each line step logs for itself
     if not text.strip() or _is_next_line(text, ctx):
         return ""
     return text
@@ -153,17 +153,30 @@ def _budget(lines: list[str], d: Draft) -> int:
 def _block(text: str, d: Draft) -> list[str]:
     """Only the block being completed: up to its end, without prose, loops or excess lines."""
     ctx = d.ctx
-    lines = layout.reindent(text.split("\n"), ctx)
+    raw = text.split("\n")
+    lines = _lines_step(d, "indent", raw, layout.reindent(raw, ctx))
     budget = _budget(lines, d)
     end = block_end(lines, ctx, next_lines=d.mode == "next")
-    kept = lines[:end]
-    kept = prose.tail(kept, d)[: budget + 12]  # enough to see a loop start within the budget
-    kept = repetition.runaway_tail(repetition.cut(kept, d))
-    kept = layout.trailing(block.limit(kept, budget))
+    kept = _lines_step(d, "block-end", lines, lines[:end])
+    # enough lines to see a loop start within the budget
+    kept = _lines_step(d, "prose-tail", kept, prose.tail(kept, d)[: budget + 12])
+    kept = _lines_step(d, "repetition", kept, repetition.runaway_tail(repetition.cut(kept, d)))
+    kept = _lines_step(d, "line-limit", kept, block.limit(kept, budget))
+    kept = _lines_step(d, "trailing", kept, layout.trailing(kept))
     cut_line = lines[end] if end < len(lines) and len(kept) >= end - 1 else None
     if kept and (layout.is_closer(kept[-1]) or (cut_line and layout.is_closer(cut_line))):
-        kept = tree.best(tree.closer_candidates(kept, cut_line), ctx)
+        kept = _lines_step(d, "syntax", kept,
+                           tree.best(tree.closer_candidates(kept, cut_line), ctx))
     return kept
+
+
+def _lines_step(d: Draft, name: str, before: list[str], after: list[str]) -> list[str]:
+    if after != before:
+        d.notes.append(name)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("cleanup: %s changed the text (%d -> %d lines)", name, len(before),
+                      len(after))
+    return after
 
 
 def _probe_ready(last: str, done: list[str], pending: tuple[str, ...]) -> bool:
