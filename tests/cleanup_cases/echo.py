@@ -132,3 +132,15 @@ CASES = [
     case("kotlin-echo-header", "kotlin", "fun twice(x: Int): Int {\n    |\n}\n",
          "fun twice(x: Int): Int {\n    return x * 2\n}", "return x * 2"),
 ]
+# The whole file again, with a line far above the cursor changed: not word for word.
+CHANGED_REPLY = LONG_REPLY.replace("return x + 3\n", "return x + 3  # three\n")
+CASES += [
+    case("py-whole-file-with-a-changed-line", "python", LONG_DOC, CHANGED_REPLY,
+         "return xs[-1]"),
+    case("js-whole-file-comment-dropped", "javascript",
+         "// api client\nimport { api } from './api';\n\nexport async function getUser(id) {\n"
+         "  const res = await api.get(`/users/${id}`);\n  const body = res.data;\n  |\n}\n",
+         "```js\nimport { api } from './api';\n\nexport async function getUser(id) {\n"
+         "  const res = await api.get(`/users/${id}`);\n  const body = res.data;\n"
+         "  return body.user;\n}\n```", "return body.user;"),
+]

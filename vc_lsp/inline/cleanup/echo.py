@@ -106,6 +106,8 @@ def strip(text: str, d: Draft) -> str | None:
     typed = ctx.line_prefix.lstrip()
     got = text.split("\n")
     found = _lines_echo(got, before, typed, d)
+    if found is None:
+        found = _anchored(got, before, typed, d)
     if found is not None:
         return found
     header = _improved_header(got, before, ctx.line_prefix)
@@ -184,6 +186,48 @@ def _after(got: list[str], filled: list[int], echoed: list[str], typed: str,
         return "" if nxt == open_at and typed.startswith(line) else None
     first = line[len(typed):] if typed else got[nxt]
     return "\n".join([first, *got[nxt + 1:]])
+
+
+ANCHOR_LINES = 3
+ANCHOR_MIN = 24  # characters the anchor lines must have to be unmistakable
+
+
+def _anchored(got: list[str], before: list[str], typed: str, d: Draft) -> str | None:
+    """A long echo that is not word for word (the model re-emitted the file and changed a line
+    far above the cursor): the answer starts after the reply's copy of the last few lines
+    before the cursor, when those are distinctive and come once."""
+    want = _filled(tuple(before))[-ANCHOR_LINES:]
+    if len(want) < ANCHOR_LINES or sum(map(len, want)) < ANCHOR_MIN:
+        return None
+    done = complete_lines(got, d.partial)
+    filled = [i for i, line in enumerate(done) if line.strip()]
+    if len(filled) <= ANCHOR_LINES:
+        return None
+    stripped = [done[i].strip() for i in filled]
+    hits = [k for k in range(len(stripped) - ANCHOR_LINES + 1)
+            if stripped[k:k + ANCHOR_LINES] == want]
+    if not hits and d.partial and _echoing(stripped, _filled(tuple(before))):
+        return ""  # repeating the file so far: the lines before the cursor may still come
+    if len(hits) != 1 or hits[0] == 0:
+        return None  # none, ambiguous, or a plain echo the exact rule already judged
+    k = hits[0] + ANCHOR_LINES
+    if k >= len(filled):
+        return "" if d.partial else None
+    nxt = filled[k]
+    line = got[nxt].lstrip()
+    if typed and not line.startswith(typed):
+        return None
+    first = line[len(typed):] if typed else got[nxt]
+    return "\n".join([first, *got[nxt + 1:]])
+
+
+def _echoing(got: list[str], want: list[str]) -> bool:
+    """Whether the reply opens with lines of the prefix, in order (a long echo under way)."""
+    head = got[:ANCHOR_LINES]
+    if len(head) < ANCHOR_LINES or sum(map(len, head)) < ANCHOR_MIN:
+        return False
+    starts = _index(tuple(want)).get(head[0], [])
+    return any(want[j:j + ANCHOR_LINES] == head for j in starts)
 
 
 def _short_echo_ok(echoed: list[str], before: list[str], filled: list[int]) -> bool:

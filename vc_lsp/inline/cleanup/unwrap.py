@@ -61,6 +61,8 @@ def reasoning(d: Draft) -> None:
             d.hold = True
         elif not text.strip():
             text = _answer_inside(parts.reasoning)
+            for tag in (*think.PAIRS, *think.CLOSERS):
+                text = text.replace(tag, "")  # reasoning tags nested in what never closed
     elif not parts.reasoning and prose.starts_like_reasoning(text):
         d.hold = d.partial  # a template-opened block: its closing tag may still come
         d.musing = True
