@@ -14,8 +14,7 @@ from math import gcd
 
 from ..fences import FENCE
 from ..indent import width
-from ..upstream.think import CLOSE as THINK_CLOSE
-from ..upstream.think import strip_think
+from ..upstream.think import visible
 from . import instruction
 
 _PROSE_START = re.compile(
@@ -42,10 +41,8 @@ class Shape:
 
 
 def _normalise(raw: str) -> str:
-    text = strip_think(raw)
-    if THINK_CLOSE in text:
-        text = text.rsplit(THINK_CLOSE, 1)[1]  # reasoning whose opening tag was in the template
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Reasoning out and line breaks normalised: the same function the inline cleanup uses."""
+    return visible(raw)
 
 
 def _is_prose(line: str) -> bool:

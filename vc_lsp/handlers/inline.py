@@ -82,7 +82,11 @@ def _supports_markdown(caps: types.ClientCapabilities) -> bool:
 
 
 def _item(doc: TextDocument, offset: int, text: str, *, markdown: bool) -> types.CompletionItem:
-    """Replace the word being typed, so clients that filter by it keep the item visible."""
+    """Replace the word being typed, so clients that filter by it keep the item visible.
+
+    Kind Text with plain-text format: Helix parses every Snippet-kind item as a snippet
+    whatever its format, which would eat ``$1``, ``${NAME}`` and backslashes in code.
+    """
     line_start = doc.source.rfind("\n", 0, offset) + 1
     word = _WORD.search(doc.source[line_start:offset])
     start = offset - len(word.group()) if word else offset
@@ -94,7 +98,7 @@ def _item(doc: TextDocument, offset: int, text: str, *, markdown: bool) -> types
         label = label[:60] + "…"
     return types.CompletionItem(
         label=label,
-        kind=types.CompletionItemKind.Snippet,
+        kind=types.CompletionItemKind.Text,
         detail="vc-lsp",
         documentation=types.MarkupContent(
             kind=types.MarkupKind.Markdown, value=f"```{doc.language_id or ''}\n{typed + text}\n```"

@@ -1,0 +1,208 @@
+"""Turn a chat model's raw reply into exactly the text to insert at the cursor.
+
+A pipeline of small named filters, one habit of chat models each: reasoning and wrappers
+(``unwrap``), markdown fences (``fences``), prose and placeholders (``prose``), repeated text
+(``echo``), where the answer starts and its indentation (``layout``), where a block ends
+(``block``, judged by the syntax tree in ``tree``), loops (``repetition``) and what the reply
+re-typed of the rest of the cursor line (``suffix``). Each filter that changes the text says so
+in a debug log line.
+
+``is_complete`` runs the same filters on a reply that is still streaming: it answers True only
+once the filters have seen where the answer ends, never inside reasoning, so stopping the
+stream there gives exactly what ``clean`` gives for the whole reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from ... import syntax
+from ...indent import width
+from ..context import CursorContext
+from . import block, echo, fences, layout, prose, repetition, suffix, tree, unwrap
+from .block import block_end
+from .draft import Draft
+
+__all__ = ["FILTERS", "block_end", "clean", "is_complete"]
+
+log = logging.getLogger(__name__)
+
+Filter = Callable[[Draft], None]
+# The text stage, in order: each takes the draft and may change its text.
+FILTERS: list[tuple[str, Filter]] = [
+    ("reasoning", unwrap.reasoning),
+    ("tokens", unwrap.tokens),
+    ("tags", unwrap.tags),
+    ("label", prose.label_prefix),
+    ("fences", fences.unfence),
+    ("json", unwrap.json_answer),
+    ("inline-code", fences.inline_code),
+    ("prose", prose.preamble),
+    ("placeholder", prose.placeholder),
+    ("diff", echo.diff),
+    ("existing-code", echo.existing_code),
+    ("echo", echo.prefix),
+    ("place", layout.place),
+]
+# Words a line at a dedent may still grow into that continue the block or close it.
+_PENDING = {
+    "python": ("else", "elif", "except", "finally"),
+    "ruby": ("else", "elsif", "rescue", "ensure", "when", "end", "in"),
+    "lua": ("else", "elseif", "end", "until"),
+    "shellscript": ("else", "elif", "fi", "done", "esac"),
+}
+_PENDING_ANY = ("else", "elif", "elsif", "elseif", "except", "finally", "catch", "rescue",
+                "ensure", "when", "case", "default", "end", "fi", "done", "esac")
+
+
+def clean(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> str:
+    """The insert text, or ``""`` when the model had nothing useful to add."""
+    above = layout.lines_above(ctx)
+    if above is not None:  # whole lines before the cursor line: a block on a virtual line
+        vctx, indent = above
+        text = clean(raw, vctx, max_lines=max_lines)
+        return indent + text + "\n" if text else ""
+    paired = layout.between_pair(ctx)
+    if paired is not None and _breaks(raw, paired[0]):
+        vctx, tail = paired  # `{|}` answered with a body: the closer goes on its own line
+        text = clean(raw, vctx, max_lines=max_lines)
+        return text + tail if text else ""
+    d = Draft(ctx, raw, max_lines=max_lines)
+    _text_stage(d)
+    if d.mode == "line":
+        text = _step(d, "suffix", lambda t: suffix.overlap(suffix.line_end(
+            t.split("\n", 1)[0], d), d))
+    else:
+        text = "\n".join(_block(d.text, d))  # each line step logs for itself
+    if not text.strip() or _is_next_line(text, ctx):
+        return ""
+    return text
+
+
+def is_complete(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> bool:
+    """True once more streaming cannot change ``clean``'s answer (modulo the open last line)."""
+    above = layout.lines_above(ctx)
+    if above is not None:
+        return is_complete(raw, above[0], max_lines=max_lines)
+    paired = layout.between_pair(ctx)
+    if paired is not None and _breaks(raw, paired[0], partial=True):
+        return is_complete(raw, paired[0], max_lines=max_lines)
+    d = Draft(ctx, raw, partial=True, max_lines=max_lines)
+    _text_stage(d)
+    if d.hold:
+        return False
+    if d.ended:
+        return True
+    code = d.text
+    if not code.strip():
+        return False
+    if d.mode == "line":
+        return "\n" in code  # leading breaks are already gone: the first code line is done
+    *done, last = layout.reindent(code.split("\n"), ctx)
+    if len(done) >= _budget(done, d):
+        return True
+    pending = _PENDING.get(syntax.canonical(ctx.language), _PENDING_ANY)
+    probe = [*done, _probe(last)] if _probe_ready(last, done, pending) else done
+    end = block_end(probe, ctx, next_lines=d.mode == "next")
+    if end < len(probe):
+        return _settled(probe[end:], ctx)
+    return len(repetition.cut(done, d)) < len(done)
+
+
+def _settled(past: list[str], ctx: CursorContext) -> bool:
+    """A dedent at a column off the file's grid may be a reply in its own indentation unit,
+    which the lines still to come will show: no conclusion from it yet."""
+    line = next((x for x in past if x.strip()), "")
+    unit = layout.file_unit(ctx) or (4 if layout.uses_tabs(ctx) else 0)
+    return not unit or width(line) % unit == 0
+
+
+def _breaks(raw: str, vctx: CursorContext, *, partial: bool = False) -> bool:
+    """Whether the reply's code starts on a new line (the text stage tells)."""
+    d = Draft(vctx, raw, partial=partial)
+    _text_stage(d)
+    return d.broke or d.text.startswith("\n")
+
+
+def _text_stage(d: Draft) -> None:
+    for name, run in FILTERS:
+        before = d.text
+        run(d)
+        if d.text != before:
+            d.notes.append(name)
+            if log.isEnabledFor(logging.DEBUG) and not d.partial:
+                log.debug("cleanup: %s changed the text (%d -> %d chars)", name, len(before),
+                          len(d.text))
+
+
+def _step(d: Draft, name: str, run: Callable[[str], str]) -> str:
+    before = d.text
+    d.text = run(before)
+    if d.text != before:
+        d.notes.append(name)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("cleanup: %s changed the text (%d -> %d chars)", name, len(before),
+                      len(d.text))
+    return d.text
+
+
+def _budget(lines: list[str], d: Draft) -> int:
+    return d.max_lines + (1 if lines and not lines[0].strip() else 0)
+
+
+def _block(text: str, d: Draft) -> list[str]:
+    """Only the block being completed: up to its end, without prose, loops or excess lines."""
+    ctx = d.ctx
+    raw = text.split("\n")
+    lines = _lines_step(d, "indent", raw, layout.reindent(raw, ctx))
+    budget = _budget(lines, d)
+    end = block_end(lines, ctx, next_lines=d.mode == "next")
+    kept = _lines_step(d, "block-end", lines, lines[:end])
+    # enough lines to see a loop start within the budget
+    kept = _lines_step(d, "prose-tail", kept, prose.tail(kept, d)[: budget + 12])
+    kept = _lines_step(d, "repetition", kept, repetition.runaway_tail(repetition.cut(kept, d)))
+    kept = _lines_step(d, "line-limit", kept, block.limit(kept, budget))
+    kept = _lines_step(d, "trailing", kept, layout.trailing(kept))
+    cut_line = lines[end] if end < len(lines) and len(kept) >= end - 1 else None
+    if kept and (layout.is_closer(kept[-1]) or (cut_line and layout.is_closer(cut_line))):
+        kept = _lines_step(d, "syntax", kept,
+                           tree.best(tree.closer_candidates(kept, cut_line), ctx))
+    return kept
+
+
+def _lines_step(d: Draft, name: str, before: list[str], after: list[str]) -> list[str]:
+    if after != before:
+        d.notes.append(name)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("cleanup: %s changed the text (%d -> %d lines)", name, len(before),
+                      len(after))
+    return after
+
+
+def _probe_ready(last: str, done: list[str], pending: tuple[str, ...]) -> bool:
+    """The open line's indentation is final once it shows a character, and that is enough to
+    judge a dedent unless the line may still become ``else:``, ``} catch {`` or ``end``."""
+    s = last.strip()
+    if not done or not s or s[0] in "})]":
+        return False
+    word = s.split(None, 1)[0].rstrip(":;{(")
+    if word == s.rstrip(":;{("):  # the first word may still be growing
+        return not any(k.startswith(word) for k in pending)
+    return word not in pending
+
+
+def _probe(line: str) -> str:
+    """A partial line reduced to what is already final: its indentation and first character."""
+    lead = len(line) - len(line.lstrip(" \t"))
+    return line[:lead + 1]
+
+
+def _is_next_line(text: str, ctx: CursorContext) -> bool:
+    """The model re-typed the line that follows the cursor instead of adding anything."""
+    following = ctx.next_line.strip()
+    if not following or text.strip() != following:
+        return False
+    if text.startswith("\n"):
+        return width(text.lstrip("\n")) == width(ctx.next_line) or len(following) >= 3
+    return not ctx.line_prefix.strip() or len(following) >= 3

@@ -1,0 +1,117 @@
+"""Block end: where a multi-line answer stops.
+
+Text rules on absolute indentation decide first (a dedent below the block, the document's next
+line reached, a blank line before a new top-level statement); for languages with a grammar the
+closing lines are then judged by the syntax tree (``tree.py``): the answer that leaves the
+document parsing best wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...indent import width
+from ..context import CursorContext
+from .draft import prefix_lines, suffix_lines
+from .layout import is_closer, opens_block
+
+_CONTINUATIONS = frozenset(
+    {"else", "elif", "except", "finally", "catch", "elsif", "rescue", "ensure", "when", "case",
+     "default", "elseif"}
+)
+_COMPOUND = re.compile(r"^\s*(?:\}\s*)?(?:if|elif|else|for|while|try|except|catch|do|switch|"
+                       r"unless|case|when|with|begin|match|select|loop|until)\b")
+
+
+def block_end(lines: list[str], ctx: CursorContext, *, next_lines: bool = False) -> int:
+    """Index of the first line past the block being completed (``len(lines)`` if none).
+
+    ``lines`` carry absolute indentation except the first, which continues the cursor line. The
+    block ends at a line less indented than where it started (a closing bracket there is kept
+    when the document does not close it at that indentation; ``else:`` and ``} else {`` at the
+    indentation of their ``if`` continue it), at a blank line followed by a new top-level
+    statement, or at the line the document already has next.
+    """
+    cursor_blank = not ctx.line_prefix.strip()
+    cursor_width = width(ctx.line_prefix)
+    opened = not cursor_blank and not next_lines and bool(lines) and not lines[0].strip()
+    floor = None if opened else cursor_width
+    following = ctx.next_line
+    headers = {cursor_width} if opened else set()
+    blank_from: int | None = None  # first of the blank lines right before this one
+    for i, line in enumerate(lines):
+        if not line.strip():
+            if blank_from is None and i > 0:
+                blank_from = i
+            continue
+        w = cursor_width if i == 0 else width(line)
+        end = i if blank_from is None else blank_from
+        if floor is None:
+            floor = w  # the first line of an opener's body sets the body's indentation
+        if (i > 0 or cursor_blank) and _same_line(line, w, following):
+            return end  # reached code that already follows the cursor
+        if i > 0 and w < floor:
+            if _continues(line) and (w in headers or _header_at(ctx, w)):
+                blank_from = None
+                continue  # `else:` / `} else {`: the statement goes on with another body
+            if is_closer(line) and blank_from is None and _keeps_closer(line, w, ctx):
+                if w == 0:
+                    return i + 1  # a top-level definition is complete
+                floor = w  # the enclosing block goes on after the one the answer closed
+                continue
+            return end
+        if blank_from is not None and w <= floor and floor == 0 and not opened:
+            return end  # a blank line, then a new top-level statement
+        if opens_block(line):
+            headers.add(w)
+        blank_from = None
+    return len(lines)
+
+
+def _same_line(line: str, w: int, next_line: str) -> bool:
+    """The document's next line, at the same indentation."""
+    s = line.strip()
+    return bool(s) and s == next_line.strip() and w == width(next_line)
+
+
+def _continues(line: str) -> bool:
+    """A line that closes one body and opens the next of the same statement."""
+    word = re.split(r"[\s:{(]", line.strip().lstrip("}) "), maxsplit=1)[0]
+    return word in _CONTINUATIONS
+
+
+def _header_at(ctx: CursorContext, w: int) -> bool:
+    """Whether the innermost prefix line at indentation ``w`` opens a compound statement."""
+    for line in reversed(prefix_lines(ctx)[:-1][-80:]):
+        if not line.strip():
+            continue
+        lw = width(line)
+        if lw < w:
+            return False
+        if lw == w:
+            return bool(_COMPOUND.match(line)) or opens_block(line)
+    return False
+
+
+def _keeps_closer(line: str, w: int, ctx: CursorContext) -> bool:
+    """A dedented closing line is the answer's unless the document closes that block itself:
+    its first line at this indentation or less is a closer at exactly this indentation."""
+    for doc_line in suffix_lines(ctx)[1:]:
+        if not doc_line.strip():
+            continue
+        dw = width(doc_line)
+        if dw < w:
+            return True  # an outer block's closer: this one is still needed
+        if dw == w:
+            return not is_closer(doc_line)
+    return True
+
+
+def limit(lines: list[str], budget: int) -> list[str]:
+    """At most ``budget`` lines; a cut never ends on an opener whose body it removed."""
+    if len(lines) <= budget:
+        return lines
+    out = lines[:budget]
+    while len(out) > 1 and opens_block(out[-1]):
+        out.pop()
+    return out

@@ -1,0 +1,75 @@
+"""Suffix overlap: what the model re-typed of the text after the cursor on the cursor line.
+
+A reply for ``print(|)`` often ends in ``)``, or re-types the rest of the line and goes on past
+it. Every place where the reply starts to repeat the rest of the line (or its leading closing
+punctuation) is a candidate cut; the one that leaves the insert's brackets and quotes balanced
+wins, the longest on a tie: bracket balance decides, not text equality.
+"""
+
+from __future__ import annotations
+
+from .draft import Draft
+
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = frozenset(_OPENERS.values())
+_QUOTES = "\"'`"
+_SUFFIX_PUNCT = frozenset(")]}\"'`;:,. ")
+_SEPARATORS = frozenset(",;:=+-*/%&|<>!?")
+
+
+def line_end(line: str, d: Draft) -> str:
+    """Trailing blanks are noise, except after a separator the suffix follows (``f(a, |b)``)."""
+    end = line.rstrip()
+    if end != line and d.ctx.line_suffix[:1].strip() and end[-1:] in _SEPARATORS:
+        return end + " "
+    return end
+
+
+def overlap(text: str, d: Draft) -> str:
+    """``text`` cut where it starts re-typing the rest of the cursor line."""
+    rest = d.ctx.line_suffix.rstrip()
+    core = rest.lstrip()
+    if not core:
+        return text
+    heads = [core[:k] for k in range(1, len(core) + 1)
+             if k == len(core) or set(core[:k]) <= _SUFFIX_PUNCT]
+    cuts = {len(text): 1}  # cut -> 0 where the reply re-typed the whole rest of the line
+    for at in range(len(text)):
+        stripped = text[at:]
+        if stripped[:1].isspace():
+            continue  # cut right before the re-typed text: the model's spacing stays
+        if stripped and (core.startswith(stripped) or any(stripped.startswith(h) for h in heads)):
+            cuts[at] = 0 if stripped.startswith(core) else 1
+    line = d.ctx.line_prefix
+
+    def rank(at: int) -> tuple[int, int, int]:
+        # Balance first; then a re-typed rest of the line, the earliest; else the longest text.
+        return _imbalance(line + text[:at] + rest), cuts[at], at if cuts[at] == 0 else -at
+
+    return text[:min(cuts, key=rank)]
+
+
+def _imbalance(line: str) -> int:
+    """Unmatched brackets (either way) plus an unclosed string on one line of code."""
+    stack: list[str] = []
+    unmatched = 0
+    quote = ""
+    escaped = False
+    for ch in line:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in _QUOTES:
+            quote = ch
+        elif ch in _OPENERS:
+            stack.append(_OPENERS[ch])
+        elif ch in _CLOSERS:
+            if stack and stack[-1] == ch:
+                stack.pop()
+            else:
+                unmatched += 1
+    return unmatched + len(stack) + (1 if quote else 0)
