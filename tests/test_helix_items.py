@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 from pygls.workspace import TextDocument
-from vc_lsp.handlers.inline import _item
 
 from tests.helix_apply import apply, render_snippet
+from vc_lsp.handlers.inline import _item
 
 TEXTS = [
     'print(f"limit ${MAX_ITEMS}")',

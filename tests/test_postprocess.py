@@ -154,11 +154,11 @@ def test_each_filter_that_changed_the_text_logs_one_debug_line(caplog: pytest.Lo
         clean(raw, ctx)
     lines = [r.getMessage() for r in caplog.records]
     named = {m.split()[1] for m in lines if m.startswith("cleanup: ")}
-    assert {"reasoning", "fences", "indent"} <= named
-    assert "echo" not in named and "prose" not in named  # unchanged: no line
+    assert {"unwrap.reasoning", "fences.unfence", "indent"} <= named
+    assert "echo.prefix" not in named and "prose.preamble" not in named  # unchanged: no line
     assert len(lines) == len(named)
     caplog.clear()
     with caplog.at_level("DEBUG", logger="vc_lsp.inline.cleanup"):
         clean("Sure, here it is:\nacc = sum(xs)  \n\nThis sums them.", ctx)
     named = {r.getMessage().split()[1] for r in caplog.records}
-    assert named == {"prose", "block-end", "trailing"}  # the sentence is a dedent
+    assert named == {"prose.preamble", "block-end", "trailing"}  # the sentence is a dedent

@@ -29,22 +29,19 @@ __all__ = ["FILTERS", "block_end", "clean", "is_complete"]
 log = logging.getLogger(__name__)
 
 Filter = Callable[[Draft], None]
-# The text stage, in order: each takes the draft and may change its text.
-FILTERS: list[tuple[str, Filter]] = [
-    ("reasoning", unwrap.reasoning),
-    ("tokens", unwrap.tokens),
-    ("tags", unwrap.tags),
-    ("label", prose.label_prefix),
-    ("fences", fences.unfence),
-    ("json", unwrap.json_answer),
-    ("inline-code", fences.inline_code),
-    ("prose", prose.preamble),
-    ("placeholder", prose.placeholder),
-    ("diff", echo.diff),
-    ("existing-code", echo.existing_code),
-    ("echo", echo.prefix),
-    ("place", layout.place),
-]
+# The text stage, in order: each takes the draft and may change its text. A filter is named
+# in the debug log as module.function ("unwrap.reasoning").
+FILTERS: tuple[Filter, ...] = (
+    unwrap.reasoning, unwrap.tokens, unwrap.tags, prose.label_prefix, fences.unfence,
+    unwrap.json_answer, fences.inline_code, prose.preamble, prose.placeholder, echo.diff,
+    echo.existing_code, echo.prefix, layout.place,
+)
+
+
+def filter_name(run: Filter) -> str:
+    return f"{run.__module__.rsplit('.', 1)[-1]}.{run.__name__}"
+
+
 # Words a line at a dedent may still grow into that continue the block or close it.
 _PENDING = {
     "python": ("else", "elif", "except", "finally"),
@@ -126,10 +123,11 @@ def _breaks(raw: str, vctx: CursorContext, *, partial: bool = False) -> bool:
 
 
 def _text_stage(d: Draft) -> None:
-    for name, run in FILTERS:
+    for run in FILTERS:
         before = d.text
         run(d)
         if d.text != before:
+            name = filter_name(run)
             d.notes.append(name)
             if log.isEnabledFor(logging.DEBUG) and not d.partial:
                 log.debug("cleanup: %s changed the text (%d -> %d chars)", name, len(before),
