@@ -26,12 +26,11 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.protocol import default_converter
-from pygls.workspace import PositionCodec, TextDocument
 from pytest_lsp import LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from tests.client_text import ClientText
 from tests.conftest import (
-    ENCODINGS,
     SAFETY,
     capabilities,
     options,
@@ -55,7 +54,7 @@ class Received:
 
 @dataclass
 class EditorDoc:
-    doc: TextDocument
+    doc: ClientText
     version: int
     announced: bool = True  # the server was sent didOpen, so it gets didChange too
     pending: list[types.TextDocumentContentChangeEvent] = field(default_factory=list)
@@ -67,7 +66,7 @@ class Editor:
                  version_step: int = 1, echo_delay: float = 0.0, skip_stale: bool = False,
                  open_shown: bool = False) -> None:
         self.client = client
-        self.codec = PositionCodec(ENCODINGS[encoding])
+        self.encoding = encoding
         self.version_step = version_step
         self.echo_delay = echo_delay
         self.skip_stale = skip_stale
@@ -81,9 +80,7 @@ class Editor:
     # -- what the user does ------------------------------------------------------------------
 
     def open(self, uri: str, text: str, language: str = "python", version: int = 0) -> None:
-        self.docs[uri] = EditorDoc(TextDocument(uri, source=text, version=version,
-                                                language_id=language,
-                                                position_codec=self.codec), version)
+        self.docs[uri] = EditorDoc(ClientText(text, self.encoding, version), version)
         self.client.text_document_did_open(types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(uri=uri, language_id=language,
                                                  version=version, text=text)))
@@ -97,7 +94,7 @@ class Editor:
 
     def type_at(self, uri: str, offset: int, text: str) -> float:
         doc = self.docs[uri].doc
-        pos = doc.client_position_at_offset(offset)
+        pos = doc.position(offset)
         return self.type(uri, pos.line, pos.character, text)
 
     def bump(self, uri: str) -> None:
@@ -105,7 +102,7 @@ class Editor:
         self.docs[uri].version += self.version_step
 
     def text(self, uri: str) -> str:
-        return self.docs[uri].doc.source
+        return self.docs[uri].doc.text
 
     def edits_for(self, uri: str) -> list[Received]:
         return [r for r in self.received if r.uri == uri and r.applied and not r.skipped]
@@ -197,9 +194,7 @@ class Editor:
         self.shown.append(params.uri)
         if params.uri not in self.docs:
             text = path.read_text(encoding="utf-8")
-            self.docs[params.uri] = EditorDoc(TextDocument(params.uri, source=text, version=0,
-                                                           language_id="markdown",
-                                                           position_codec=self.codec), 0,
+            self.docs[params.uri] = EditorDoc(ClientText(text, self.encoding), 0,
                                               announced=self.open_shown)
             if self.open_shown:
                 self.client.text_document_did_open(types.DidOpenTextDocumentParams(
@@ -213,7 +208,7 @@ class Editor:
     def _change(self, uri: str, change: types.TextDocumentContentChangePartial, *,
                 echo: bool = False) -> None:
         entry = self.docs[uri]
-        entry.doc.apply_change(change)
+        entry.doc.apply(change)
         entry.version += self.version_step
         entry.doc.version = entry.version
         entry.pending.append(change)

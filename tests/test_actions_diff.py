@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -122,21 +123,24 @@ def test_common_change(old: str, new: str) -> None:
 
 def test_document_copy_replays_changes_in_order_and_in_client_units() -> None:
     from lsprotocol import types
-    from pygls.workspace import PositionCodec
 
     from vc_lsp.actions.tracking import DocumentCopy
+    from vc_lsp.documents import new_document
 
     def at(line: int, character: int) -> types.Position:
         return types.Position(line=line, character=character)
 
-    copy = DocumentCopy("file:///a", "a😀b\ncd\n", PositionCodec("utf-8"))
+    def doc(text: str) -> Any:
+        return new_document("file:///a", text, encoding="utf-8")
+
+    copy = DocumentCopy(doc("a😀b\ncd\n"))
     changes = [types.TextDocumentContentChangePartial(range=types.Range(at(0, 5), at(0, 6)),
                                                       text="B"),
                types.TextDocumentContentChangePartial(range=types.Range(at(1, 0), at(1, 0)),
                                                       text="x")]
-    steps = copy.replay(changes, "a😀B\nxcd\n")
+    steps = copy.replay(changes, doc("a😀B\nxcd\n"))
     assert steps == [Change(2, 3, "B"), Change(4, 4, "x")]
     assert copy.text == "a😀B\nxcd\n"
     # a change the copy cannot reproduce is reported as one change, and the copy resyncs
-    assert copy.replay([], "a😀B\nxcd!\n") == [Change(7, 7, "!")]
+    assert copy.replay([], doc("a😀B\nxcd!\n")) == [Change(7, 7, "!")]
     assert copy.text == "a😀B\nxcd!\n"

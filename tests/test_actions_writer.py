@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
-from pygls.workspace import PositionCodec, TextDocument
 
 from vc_lsp.actions.editor import Applied
 from vc_lsp.actions.tracking import Span
 from vc_lsp.actions.writer import RegionWriter, Status
+from vc_lsp.documents import Document, new_document
 
 TEXT = "head\nold 1\nold 2\ntail\n"
 REGION = Span(5, 17)  # "old 1\nold 2\n"
@@ -21,7 +21,9 @@ class ScriptedEditor:
     """Applies edits to its own copy and reports them to the writer as a client would."""
 
     def __init__(self, *, echo: str = "now", skip_stale: bool = False) -> None:
-        self.echo = echo  # "now", "later" (after answering), "split" (one change per edit)
+        # "now", "later" (after answering), "split" (one change per edit), "held" (applied,
+        # but reported only with the next keystroke: Eglot after its confirmation prompt)
+        self.echo = echo
         self.skip_stale = skip_stale
         self.text = TEXT
         self.version = 0
@@ -31,13 +33,13 @@ class ScriptedEditor:
         self.later: list[Any] = []
         self.answered = asyncio.Event()  # an edit was received and answered
 
-    def _doc(self) -> TextDocument:
-        return TextDocument("file:///a", source=self.text, position_codec=PositionCodec())
+    def _doc(self) -> Document:
+        return new_document("file:///a", self.text, version=self.version)
 
     def report(self, changes: Sequence[types.TextDocumentContentChangePartial]) -> bool:
         """Hand the writer a didChange; True when it found a change that is not its own."""
         assert self.writer is not None
-        return self.writer.on_change(self.text, self.version, list(changes))
+        return self.writer.on_change(self._doc(), list(changes))
 
     def change(self, rng: types.Range, text: str) -> types.TextDocumentContentChangePartial:
         change = types.TextDocumentContentChangePartial(range=rng, text=text)
@@ -72,15 +74,15 @@ class ScriptedEditor:
                 self.report([changes.pop()])
         if self.echo == "now" and changes:
             self.report(changes)
-        elif self.echo == "later":
+        elif self.echo in ("later", "held") and changes:
             self.later.append(changes)
         self.answered.set()
         return Applied(True)
 
 
 def writer_for(editor: ScriptedEditor) -> RegionWriter:
-    writer = RegionWriter(editor, "file:///a", TEXT, 0, REGION, PositionCodec(),  # type: ignore[arg-type]
-                          label="test")
+    writer = RegionWriter(editor, new_document("file:///a", TEXT, version=0),  # type: ignore[arg-type]
+                          REGION, label="test")
     editor.writer = writer
     return writer
 
@@ -128,8 +130,21 @@ async def test_a_skipped_stale_edit_is_sent_again_without_a_version() -> None:
     writer = writer_for(editor)
     editor.version = 5  # the client's version moved on silently (a save)
     assert await writer.write("new\n") == Status.CONFIRMED
-    assert [v for v, _ in editor.sent] == [0, None]
+    assert [(v, len(e)) for v, e in editor.sent] == [(0, 1), (0, 0), (None, 1)]  # asked first
     assert editor.text == "head\nnew\ntail\n"
+
+
+async def test_an_applied_edit_whose_echo_is_held_back_is_never_written_twice() -> None:
+    """Eglot after its y/n prompt: the edit is in the buffer, its didChange comes with the next
+    key. The empty edit at the old version is refused, so the edit is not sent again."""
+    editor = ScriptedEditor(echo="held")
+    writer = writer_for(editor)
+    assert await writer.write("new\n") == Status.UNCONFIRMED
+    assert [(v, len(e)) for v, e in editor.sent] == [(0, 1), (0, 0)]
+    assert editor.text == "head\nnew\ntail\n"  # once, not twice
+    keystroke = editor.type(0, "#")
+    assert editor.report([*editor.later.pop(), keystroke]) is True  # ours, then the user's
+    assert writer.current() == "new\n"
 
 
 async def test_a_refused_edit_after_a_keystroke_is_an_interruption() -> None:

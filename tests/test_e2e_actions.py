@@ -501,3 +501,19 @@ async def test_an_answer_that_changes_nothing_says_so(open_editor: Any,
         assert ed.text(URI) == source and not ed.received
         message = await ed.wait_message("changed nothing")
         assert "line 2" in message.message
+
+
+@pytest.mark.parametrize("source", [
+    SOURCE.replace("import json\n", "import json  # page\x0cbreak, line\u2028sep, nel\x85\n"),
+    SOURCE.replace("\n", "\r"),  # a CR-only (classic Mac) file
+])
+async def test_odd_line_breaks_above_the_region_never_shift_the_edit(
+        open_editor: Any, upstream: FakeUpstream, source: str) -> None:
+    eol = "\r" if "\r" in source else "\n"
+    upstream.enqueue(Reply.lines(fenced(NEW_LOAD)))
+    async with open_editor() as ed:
+        ed.open(URI, source)
+        await execute(ed, "vc.simplify", uri=URI, range=lines_range(*LOAD))
+        await ed.wait_progress_end()
+        old = source[source.index("def"):source.index(f"{eol}{eol}{eol}print") + 1]
+        assert ed.text(URI) == source.replace(old, NEW_LOAD.replace("\n", eol))

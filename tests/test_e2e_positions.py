@@ -70,3 +70,25 @@ async def test_completion_fallback_range_in_client_units(lsp, upstream: FakeUpst
     assert item.text_edit.range == types.Range(
         start=types.Position(line=0, character=units("msg = '你好😀'.", encoding)),
         end=types.Position(line=0, character=units(before, encoding)))
+
+
+@pytest.mark.parametrize("other", ["\f", "\x0b", "\x85", "\u2028", "\u2029"])
+async def test_characters_that_are_not_lsp_line_breaks_keep_the_hole_on_its_line(
+        lsp, upstream: FakeUpstream, other: str) -> None:
+    """LSP breaks lines only at \\n, \\r\\n and \\r: a form feed or U+2028 above the cursor
+    must not move the hole a line down."""
+    upstream.enqueue(Reply.text("<completion>total</completion>"))
+    async with lsp() as client:
+        open_doc(client, URI, f"# page one{other}page two\nvalue = \nprint(value)\n")
+        change(client, URI, 1, 1, 8, "1 + ")
+        assert await inline_texts(client, URI, 1, 12) == ["total"]
+    prompt = upstream.chat_requests[0].json["messages"][-1]["content"]
+    assert f"value = 1 + {HOLE}\nprint(value)" in prompt
+
+
+async def test_a_cr_only_document(lsp, upstream: FakeUpstream) -> None:
+    upstream.enqueue(Reply.text("<completion>2</completion>"))
+    async with lsp() as client:
+        open_doc(client, URI, "a = 1\rb = \rprint(b)\r")
+        assert await inline_texts(client, URI, 1, 4) == ["2"]
+    assert f"b = {HOLE}\rprint(b)" in upstream.chat_requests[0].json["messages"][-1]["content"]

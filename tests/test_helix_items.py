@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 from lsprotocol import types
-from pygls.workspace import TextDocument
 
 from tests.helix_apply import apply, render_snippet
+from vc_lsp.documents import new_document
 from vc_lsp.handlers.inline import _item
 
 TEXTS = [
@@ -29,7 +29,7 @@ TEXTS = [
 def test_helix_applies_our_items_verbatim(text: str) -> None:
     source = "value = comp\n"
     offset = len("value = comp")
-    doc = TextDocument("file:///a.py", source, language_id="python")
+    doc = new_document("file:///a.py", source, language_id="python")
     item = _item(doc, offset, text, markdown=False)
     assert item.kind == types.CompletionItemKind.Text
     assert item.insert_text_format == types.InsertTextFormat.PlainText
@@ -43,7 +43,7 @@ def test_the_emulator_mangles_snippet_kind_items_as_helix_did() -> None:
     assert render_snippet("r'\\\\s+'") == "r'\\s+'"
     assert render_snippet("${1:x} $2 ${3|a,b|} \\$5 $ {") == "x  a $5 $ {"
     source = "x = \n"
-    doc = TextDocument("file:///a.py", source, language_id="python")
+    doc = new_document("file:///a.py", source, language_id="python")
     item = _item(doc, 4, "'${NAME}'", markdown=False)
     item.kind = types.CompletionItemKind.Snippet
     assert apply(source, item) == "x = ''\n"

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lsprotocol import types
-from pygls.workspace import TextDocument
+
+from .documents import Document
 
 Changes = Sequence[types.TextDocumentContentChangeEvent]
 
@@ -19,10 +20,10 @@ Changes = Sequence[types.TextDocumentContentChangeEvent]
 class Feature:
     """No-op hooks; ``doc`` is the live document, already updated by the change."""
 
-    def on_open(self, doc: TextDocument) -> None:
+    def on_open(self, doc: Document) -> None:
         """A document was opened."""
 
-    def on_change(self, doc: TextDocument, changes: Changes) -> None:
+    def on_change(self, doc: Document, changes: Changes) -> None:
         """A ``didChange`` was applied to ``doc``; ``changes`` are as the client sent them."""
 
     def on_close(self, uri: str) -> None:

@@ -22,9 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.workspace import PositionCodec, TextDocument
+from pygls.workspace import PositionCodec
 
-from .. import positions
+from ..documents import Document
 from . import clean
 from .editor import Editor
 from .pacing import Pacer
@@ -156,10 +156,9 @@ class ExplainSession:
             return
         assert self.uri is not None
         common = common_change(body, text).start  # the longest common prefix
-        doc = TextDocument(self.uri, source=self._written, position_codec=self._codec)
-        start = positions.position_at(doc, len(self._header) + common)
-        end = positions.position_at(doc, len(self._written))
-        edit = types.TextEdit(range=types.Range(start, end), new_text=text[common:])
+        doc = Document(self.uri, source=self._written, position_codec=self._codec)
+        edit = types.TextEdit(range=doc.range_at(len(self._header) + common, len(self._written)),
+                              new_text=text[common:])
         result = await self._editor.apply(self.uri, None, [edit],
                                           f"vc-lsp: explain {self.plan.file_name}")
         if result.applied:

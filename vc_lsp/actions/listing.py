@@ -11,8 +11,8 @@ from typing import Any
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
-from pygls.workspace import TextDocument
 
+from ..documents import Document
 from . import catalog, regions
 from . import plan as planning
 from .catalog import Action, short
@@ -24,9 +24,9 @@ def _wanted(kind: str, only: Sequence[str] | None) -> bool:
     return not only or any(kind == k or kind.startswith(k + ".") for k in only)
 
 
-def code_actions(doc: TextDocument, rng: types.Range, context: types.CodeActionContext, *,
+def code_actions(doc: Document, rng: types.Range, context: types.CodeActionContext, *,
                  max_lines: int, disabled_support: bool) -> list[types.CodeAction]:
-    text = doc.source
+    text = planning.lines_text(doc)
     language = (doc.language_id or "").lower()
     start, end = planning.offsets(doc, rng)
     args: dict[str, Any] = {"uri": doc.uri, "range": _converter.unstructure(rng)}

@@ -10,16 +10,15 @@ import re
 from dataclasses import dataclass
 
 from lsprotocol import types
-from pygls.workspace import TextDocument
 
-from .. import positions
-from ..documents import file_name
+from ..documents import Document, file_name
 from ..indent import lead, width
 from . import instruction, regions
 from .catalog import Action, short
 from .clean import Shape
 from .tracking import Span
 
+_LONE_CR = re.compile(r"\r(?!\n)")
 _TAB_LINE = re.compile(r"^\t+\S", re.MULTILINE)
 _SPACE_LINE = re.compile(r"^( +)\S", re.MULTILINE)
 
@@ -70,26 +69,33 @@ class Problem:
     message: str
 
 
-def offsets(doc: TextDocument, rng: types.Range | None) -> tuple[int, int]:
+def offsets(doc: Document, rng: types.Range | None) -> tuple[int, int]:
     """A client range as string offsets, clamped into the document."""
     if rng is None:
         return 0, 0
-    start = positions.offset_at_clamped(doc, rng.start)
-    end = positions.offset_at_clamped(doc, rng.end)
+    start = doc.offset_at_position(rng.start)
+    end = doc.offset_at_position(rng.end)
     return min(start, end), max(start, end)
 
 
-def diagnostic_of(doc: TextDocument, diag: types.Diagnostic) -> Diagnostic:
+def diagnostic_of(doc: Document, diag: types.Diagnostic) -> Diagnostic:
     start, end = offsets(doc, diag.range)
     code = None if diag.code is None else str(diag.code)
-    return Diagnostic(diag.message, positions.position_at(doc, start).line + 1, Span(start, end),
+    return Diagnostic(diag.message, doc.client_position_at_offset(start).line + 1, Span(start, end),
                       diag.source, code)
 
 
-def selection_span(doc: TextDocument, action: Action, start: int, end: int) -> Span:
+def lines_text(doc: Document) -> str:
+    """The document with every lone CR (a classic Mac line break) read as a LF: the same
+    offsets, so regions found in it are regions of the document, for rules that split at LF."""
+    text = doc.source
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
+
+
+def selection_span(doc: Document, action: Action, start: int, end: int) -> Span:
     """The lines "this code" means for ``action``: the selection's whole lines, or with no
     selection the enclosing block (the cursor line for a fix)."""
-    text = doc.source
+    text = lines_text(doc)
     if not regions.is_empty(text, start, end):
         return regions.whole_lines(text, start, end)
     if action.mode == "fix":
@@ -97,14 +103,14 @@ def selection_span(doc: TextDocument, action: Action, start: int, end: int) -> S
     return regions.enclosing_block(text, start)
 
 
-def edit_span(doc: TextDocument, start: int, end: int, language: str
+def edit_span(doc: Document, start: int, end: int, language: str
               ) -> tuple[Span, instruction.Instruction | None]:
     """Lines to edit and the ``vc:`` comment that says how, if there is one.
 
     With no selection on a ``vc:`` comment line, the comment and the block below it; otherwise
     the selection (or enclosing block) plus a comment just above it.
     """
-    text = doc.source
+    text = lines_text(doc)
     if regions.is_empty(text, start, end):
         line = regions.whole_lines(text, start, start)
         found = instruction.find(text, line, language)
@@ -132,11 +138,11 @@ def _next_filled(text: str, offset: int) -> int | None:
     return None
 
 
-def make(doc: TextDocument, action: Action, rng: types.Range | None, *,
+def make(doc: Document, action: Action, rng: types.Range | None, *,
          instruction_text: str | None = None,
          diagnostics: tuple[types.Diagnostic, ...] = (),
          max_lines: int = 400, context_lines: int = 40) -> Plan | Problem:
-    text = doc.source
+    text = lines_text(doc)
     language = (doc.language_id or "").lower()
     start, end = offsets(doc, rng)
     found: instruction.Instruction | None = None
@@ -168,11 +174,12 @@ def make(doc: TextDocument, action: Action, rng: types.Range | None, *,
         return Problem(
             f"vc-lsp: the selection has {count} lines; code actions take at most {max_lines} "
             f"(setting actions.maxSelectionLines). Select a smaller part.")
-    first = positions.position_at(doc, span.start).line + 1
-    last = positions.position_at(doc, max(span.start, span.end - 1)).line + 1
+    first = doc.client_position_at_offset(span.start).line + 1
+    last = doc.client_position_at_offset(max(span.start, span.end - 1)).line + 1
     task = _task(action, instruction_text, found, diags)
-    shape = _shape(text, code, language)
-    target, original = span, text[span.start:span.end]
+    shape = _shape(text, text[span.start:span.end], language,
+                   _eol(doc.source[span.start:span.end] or doc.source[:10_000]))
+    target, original = span, doc.source[span.start:span.end]
     if action.mode == "append":
         target, original = Span(span.end, span.end), ""
         shape = _append_shape(text, span, shape)
@@ -202,7 +209,13 @@ def _origin(diag: Diagnostic) -> str:
     return f" ({' '.join(parts)})" if parts else ""
 
 
-def _shape(text: str, code: str, language: str) -> Shape:
+def _eol(sample: str) -> str:
+    """The line break the document uses, so the answer is written with it."""
+    return "\r\n" if "\r\n" in sample else "\r" if _LONE_CR.search(sample) else "\n"
+
+
+def _shape(text: str, code: str, language: str, eol: str) -> Shape:
+    """``text`` and ``code`` with LF line breaks (``lines_text``); ``eol`` the document's."""
     filled = [line for line in code.split("\n") if line.strip()]
     indent = ""
     if filled:
@@ -213,7 +226,6 @@ def _shape(text: str, code: str, language: str) -> Shape:
     tabs = indent.startswith("\t") or (not indent and tab_lines > len(spaces))
     twos = sum(1 for width in spaces if width % 4 == 2)
     unit = 2 if spaces and twos * 5 >= len(spaces) else 4  # 2-space files show widths 2, 6...
-    eol = "\r\n" if "\r\n" in (code or text[:10_000]) else "\n"
     return Shape(indent=indent, tabs=tabs, unit=unit, eol=eol,
                  final_newline=code.endswith("\n"), language=language)
 

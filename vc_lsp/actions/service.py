@@ -14,11 +14,9 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.workspace import TextDocument
 
-from .. import positions
 from ..config import Settings
-from ..documents import file_name
+from ..documents import Document, file_name, snapshot
 from ..feature import Changes, Feature
 from ..notify import Notifier
 from ..upstream.client import ChatRequest, UpstreamClient
@@ -112,13 +110,13 @@ class ActionService(Feature):
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    def on_change(self, doc: TextDocument, changes: Changes) -> None:
+    def on_change(self, doc: Document, changes: Changes) -> None:
         """Every didChange, after pygls applied it: the edit's writer decides whose it is."""
         record = self._records.get(doc.uri)
         if record is None:
             return
         try:
-            foreign = record.writer.on_change(doc.source, doc.version, changes)
+            foreign = record.writer.on_change(doc, changes)
         except Exception:  # never let a bug here break document sync: stop the edit instead
             log.exception("following the edit in %s failed", doc.uri)
             if record.session is not None:
@@ -163,8 +161,7 @@ class ActionService(Feature):
         if made is None:
             return
         doc, plan = made
-        writer = RegionWriter(self.editor, uri, doc.source, doc.version, plan.span,
-                              doc.position_codec, label=f"vc-lsp: {plan.title}")
+        writer = RegionWriter(self.editor, doc, plan.span, label=f"vc-lsp: {plan.title}")
         progress = Progress(self._server, self.editor.can_show_progress)
         session = EditSession(writer, plan, throttle_s=settings.actions.throttle_ms / 1000,
                               progress=progress)
@@ -228,8 +225,8 @@ class ActionService(Feature):
                              message=f"{plan.file_name} {plan.lines_label}")
 
     def _plan(self, request: Request, settings: Settings
-              ) -> tuple[TextDocument, planning.Plan] | None:
-        doc = positions.snapshot(self._server.workspace, request.uri)
+              ) -> tuple[Document, planning.Plan] | None:
+        doc = snapshot(self._server.workspace, request.uri)
         if doc is None:
             self._say(f"vc-lsp: {file_name(request.uri)} is not open in the editor; "
                       f"open it and run the action again.")
@@ -251,3 +248,4 @@ class ActionService(Feature):
     def _say(self, message: str,
              kind: types.MessageType = types.MessageType.Warning) -> None:
         self._notifier.say(message, kind)
+

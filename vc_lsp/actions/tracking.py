@@ -2,18 +2,19 @@
 
 The server keeps its own copy of a document it edits, so each ``contentChange`` of a
 ``didChange`` can be turned into string offsets *before* it was applied (pygls has already
-applied them by the time a handler runs). Offsets come from pygls's position codec, like every
-other conversion in the server.
+applied them by the time a handler runs). Offsets come from the document model
+(``documents.py``), like every other conversion in the server.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 from lsprotocol import types
-from pygls.workspace import PositionCodec, TextDocument
+from pygls.workspace import PositionCodec
+
+from ..documents import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,46 +77,49 @@ def common_change(old: str, new: str) -> Change:
 
 
 class DocumentCopy:
-    """The server's own copy of one document, advanced by each reported change."""
+    """The server's own copy of one document, advanced by each reported change.
 
-    def __init__(self, uri: str, text: str, codec: PositionCodec) -> None:
-        self.uri = uri
-        self.text = text
-        self.codec = codec
+    Replaying a change on the copy gives its offsets in the text as it was just before it,
+    at the cost of the lines it touches (``documents.Text``), however long the document.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc.snapshot()
+
+    @property
+    def uri(self) -> str:
+        return self.doc.uri
+
+    @property
+    def codec(self) -> PositionCodec:
+        return self.doc.position_codec
+
+    @property
+    def text(self) -> str:
+        return self.doc.source
 
     def replay(self, changes: Sequence[types.TextDocumentContentChangeEvent],
-               live: str) -> list[Change]:
-        """The changes as offsets, in order; ``live`` is the text pygls ended up with.
+               live: Document) -> list[Change]:
+        """The changes as offsets, in order; ``live`` is the document pygls ended up with.
 
         If replaying does not reproduce ``live`` (a client bug, an unknown change shape), the
         whole difference is reported as a single change so the copy never drifts.
         """
+        before = self.doc
+        work = before.snapshot()
         out: list[Change] = []
-        text = self.text
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
-                lines = TextDocument(self.uri, source=text).lines
-                starts = list(accumulate(map(len, lines), initial=0))
-                start = self._offset(lines, starts, change.range.start)
-                end = self._offset(lines, starts, change.range.end)
-                if start > end:
-                    start, end = end, start
-                if change.range.start.line >= len(lines):
-                    start = end = len(text)  # pygls appends edits past the last line
+                start = work.offset_at_position(change.range.start)
+                end = work.offset_at_position(change.range.end)
+                start, end = min(start, end), max(start, end)
                 out.append(Change(start, end, change.text))
-                text = text[:start] + change.text + text[end:]
+                work.text.replace(start, end, change.text)
             else:
-                out.append(common_change(text, change.text))
-                text = change.text
-        if text != live:
-            out = [common_change(self.text, live)]
-        self.text = live
+                out.append(common_change(work.source, change.text))
+                work.apply_change(change)
+        if len(work.text) != len(live.text) or (len(live.text) < 65_536
+                                                and work.source != live.source):
+            out = [common_change(before.source, live.source)]
+        self.doc = live.snapshot()
         return out
-
-
-    def _offset(self, lines: Sequence[str], starts: list[int], position: types.Position) -> int:
-        """The offset pygls's own ``offset_at_position`` gives, from lines split once."""
-        # pygls clamps positions in place: never let it touch the client's objects
-        copy = types.Position(line=position.line, character=position.character)
-        server = self.codec.position_from_client_units(lines, copy)
-        return starts[server.line] + server.character

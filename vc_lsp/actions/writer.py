@@ -11,7 +11,10 @@ how that echo arrives, and the writer is built for each of them:
   onto the region with the usual rules and the change counts as the user's;
 - "applied" but silently skipped because the client's version moved on without a change it
   reported (Neovim answers ``applied: true`` for a stale versioned edit, and its version grows on
-  ``:w``): when no echo and no change arrives the edit is sent again without a version.
+  ``:w``): when no echo and no change arrives, an empty edit at the same version asks whether
+  the version still holds. Only if it does (the edit cannot have been applied) is the edit sent
+  again without a version; a refusal means the editor moved on, perhaps with our edit applied
+  and its echo still to come (Eglot after a confirmation prompt), so nothing is written twice.
 
 ``on_change`` says at once when a change was not ours (the caller stops streaming), and the
 region keeps following the document, so a later revert hits the right lines.
@@ -27,9 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lsprotocol import types
-from pygls.workspace import PositionCodec, TextDocument
 
-from .. import positions
+from ..documents import Document
 from . import diff
 from .editor import Editor
 from .tracking import Change, DocumentCopy, Span, map_span
@@ -66,21 +68,21 @@ class _Pending:
 
 
 class RegionWriter:
-    def __init__(self, editor: Editor, uri: str, text: str, version: int | None, span: Span,
-                 codec: PositionCodec, label: str) -> None:
-        self.uri = uri
+    def __init__(self, editor: Editor, doc: Document, span: Span, label: str) -> None:
+        self.uri = doc.uri
         self.label = label
         self.span = span
-        self.version = version
-        self.shown = text[span.start:span.end]  # the region text last confirmed as ours
+        self.version = doc.version
+        self.shown = doc.slice(span.start, span.end)  # the region text last confirmed as ours
         self.closed = False
         self.unversioned = False
         self.foreign = 0  # changes seen that were not ours
         self.sent = 0  # edits sent to the editor
         self.refusal = ""
         self._editor = editor
-        self._copy = DocumentCopy(uri, text, codec)
+        self._copy = DocumentCopy(doc)
         self._pending: _Pending | None = None
+        self._changes = 0  # didChange notifications seen
         self._wake = asyncio.Event()
 
     @property
@@ -89,7 +91,7 @@ class RegionWriter:
         return self._copy.text
 
     def current(self) -> str:
-        return self.text[self.span.start:self.span.end]
+        return self._copy.doc.slice(self.span.start, self.span.end)
 
     @property
     def pending_target(self) -> str | None:
@@ -97,27 +99,29 @@ class RegionWriter:
 
     def line_range(self) -> tuple[int, int]:
         """1-based first and last line of the region now (for messages)."""
-        doc = TextDocument(self.uri, source=self.text, position_codec=self._copy.codec)
-        first = positions.position_at(doc, self.span.start).line + 1
-        last = positions.position_at(doc, max(self.span.start, self.span.end - 1)).line + 1
+        doc = self._copy.doc
+        first = doc.client_position_at_offset(self.span.start).line + 1
+        last = doc.client_position_at_offset(max(self.span.start, self.span.end - 1)).line + 1
         return first, last
 
     # -- the document changed (called synchronously from didChange) ---------------------------
 
-    def on_change(self, live: str, version: int | None,
+    def on_change(self, live: Document,
                   changes: Sequence[types.TextDocumentContentChangeEvent]) -> bool:
         """Follow one ``didChange``; True when it holds a change that is not ours."""
-        before = self._copy.text
-        steps = self._copy.replay(changes, live)
-        self.version = version
-        self._wake.set()
         pending = self._pending
+        before = self._copy.text if pending is not None else ""  # to recognise our echo
+        steps = self._copy.replay(changes, live)
+        self.version = live.version
+        self._changes += 1
+        self._wake.set()
         if pending is not None:
-            if live == pending.expected:
+            text = live.source
+            if text == pending.expected:
                 self._confirm(pending)
                 return False
-            if live in pending.partials:
-                self.span = Span(self.span.start, pending.partials[live])
+            if text in pending.partials:
+                self.span = Span(self.span.start, pending.partials[text])
                 return False
             ours = self._ours_first(before, steps, pending)
             if ours:  # our edit, then the user's typing, in one notification (Neovim batches)
@@ -162,7 +166,8 @@ class RegionWriter:
         for _ in range(ATTEMPTS):
             if self.closed:
                 return Status.CLOSED
-            text, span = self.text, self.span
+            doc, span = self._copy.doc, self.span
+            text = doc.source
             current = text[span.start:span.end]
             if current == target:
                 self.shown, self._pending = target, None
@@ -175,11 +180,11 @@ class RegionWriter:
                           for state in diff.intermediate(current, hunks)},
                 texts=frozenset(h.text for h in hunks))
             self._pending = pending
-            seen = self.foreign
+            seen, changes = self.foreign, self._changes
             version = None if self.unversioned else self.version
             self.sent += 1
             result = await self._editor.apply(self.uri, version,
-                                              self._edits(text, span.start, hunks), self.label)
+                                              _edits(doc, span.start, hunks), self.label)
             if self.foreign != seen:  # even if our edit made it: the user is typing
                 return Status.INTERRUPTED
             if pending.confirmed.is_set():
@@ -196,26 +201,34 @@ class RegionWriter:
                 return Status.INTERRUPTED
             if state is _Echo.CLOSED:
                 return Status.CLOSED
-            if self.text == text:  # no change at all: the editor skipped the edit
-                if self.unversioned:
-                    return Status.UNCONFIRMED
-                log.info("%s: the editor reported the edit as applied but sent no change for "
-                         "it (a stale version); sending edits without a version from now on",
-                         self.uri)
-                self.unversioned = True
+            if self._changes != changes:
+                continue  # part of the edit arrived: write what is missing against it
+            if self.unversioned:
+                return Status.UNCONFIRMED
+            # Applied, yet no change at all. Ask before writing again: an empty edit at the
+            # same version is refused by an editor whose document moved on. The edit stays
+            # pending meanwhile, so a late echo still confirms it.
+            probe = await self._editor.apply(self.uri, self.version, [], self.label)
+            if pending.confirmed.is_set():
+                return Status.CONFIRMED
+            if self.foreign != seen:
+                return Status.INTERRUPTED
+            if self._changes != changes:
+                continue
+            if not probe.applied:
+                log.info("%s: the editor said the edit was applied but sent no change for it, "
+                         "and its version has moved on; not writing it again", self.uri)
+                return Status.UNCONFIRMED
+            log.info("%s: the editor reported the edit as applied but skipped it (a stale "
+                     "version); sending edits without a version from now on", self.uri)
+            self.unversioned = True
         return Status.UNCONFIRMED
-
-    def _edits(self, text: str, base: int, hunks: list[diff.Hunk]) -> list[types.TextEdit]:
-        doc = TextDocument(self.uri, source=text, position_codec=self._copy.codec)
-        return [types.TextEdit(range=types.Range(positions.position_at(doc, base + h.start),
-                                                 positions.position_at(doc, base + h.end)),
-                               new_text=h.text) for h in hunks]
 
     async def _settled(self, pending: _Pending, seen: int) -> _Echo:
         """Wait for the echo of ``pending``."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + ECHO_WAIT_S
-        text = self.text
+        changes = self._changes
         while True:
             if self.foreign != seen:
                 return _Echo.FOREIGN
@@ -223,11 +236,16 @@ class RegionWriter:
                 return _Echo.CONFIRMED
             if self.closed:
                 return _Echo.CLOSED
-            if self.text != text:  # part of the edit arrived: give the rest the full wait
-                text, deadline = self.text, loop.time() + ECHO_WAIT_S
+            if self._changes != changes:  # part of the edit arrived: give the rest the full wait
+                changes, deadline = self._changes, loop.time() + ECHO_WAIT_S
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return _Echo.TIMEOUT
             self._wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), remaining)
+
+
+def _edits(doc: Document, base: int, hunks: list[diff.Hunk]) -> list[types.TextEdit]:
+    return [types.TextEdit(range=doc.range_at(base + h.start, base + h.end), new_text=h.text)
+            for h in hunks]

@@ -1,9 +1,10 @@
 """``vc-lsp complete FILE:LINE:COL``: the inline completion the editor would get there.
 
-The same code path as the editor: the file becomes a document snapshot, the position goes through
-``positions.offset_at``, and ``InlineCompleter.complete`` runs its context cut, prompt, stream and
-post-processing (as an explicitly invoked request, so without the typing debounce). Use it to try
-prompts and settings from a terminal, e.g. ``--set inline.maxLines=3 --show-prompt``.
+The same code path as the editor: the file becomes a document, the position goes through
+``Document.offset_in_range``, and ``InlineCompleter.complete`` runs its context cut, prompt,
+stream and post-processing (as an explicitly invoked request, so without the typing debounce).
+Use it to try prompts and settings from a terminal, e.g. ``--set inline.maxLines=3
+--show-prompt``.
 
 LINE and COL are 1-based, as compilers and ``grep -n`` print them; COL counts characters (code
 points: a tab, an ``é`` or an emoji is one), and may be one past the end of the line.
@@ -21,10 +22,10 @@ from pathlib import Path
 
 import attrs
 from lsprotocol import types
-from pygls.workspace import PositionCodec, TextDocument
 
-from .. import positions
+from ..documents import Document, new_document
 from ..inline.service import CompletionQuery, InlineCompleter
+from ..lines import strip_break
 from ..notify import Notifier
 from ..upstream.client import ChatRequest, UpstreamClient
 from ..upstream.errors import UpstreamError
@@ -67,7 +68,7 @@ def parse_location(text: str) -> Location:
     return Location(Path(match["file"]), line, None if col is None else int(col))
 
 
-def read_document(loc: Location, language: str | None) -> tuple[TextDocument, int]:
+def read_document(loc: Location, language: str | None) -> tuple[Document, int]:
     """The file as the editor would have it open, and the offset of the cursor in it."""
     try:
         with loc.path.open(encoding="utf-8", newline="") as f:  # keep CRLF as the editor would
@@ -79,15 +80,15 @@ def read_document(loc: Location, language: str | None) -> tuple[TextDocument, in
     except OSError as exc:
         raise CliError(f"cannot read {loc.path}: {exc.strerror or exc}") from exc
     lang = language or LANGUAGES.get(loc.path.suffix.lower(), "plaintext")
-    doc = TextDocument(loc.path.resolve().as_uri(), source=text, version=0, language_id=lang,
-                       position_codec=PositionCodec(types.PositionEncodingKind.Utf32))
-    lines = doc.lines
-    count = len(lines) + (1 if text.endswith("\n") or not text else 0)
+    doc = new_document(loc.path.resolve().as_uri(), text, version=0, language_id=lang,
+                       encoding="utf-32")
+    lines = doc.text.line_count
+    count = lines + (1 if text.endswith(("\n", "\r")) or not text else 0)
     if loc.line > count:
         raise CliError(f"{loc.path} has {count} line(s); line {loc.line} is past its end")
-    line_text = lines[loc.line - 1].rstrip("\r\n") if loc.line <= len(lines) else ""
+    line_text = strip_break(doc.text.line(loc.line - 1))
     col = len(line_text) + 1 if loc.col is None else loc.col
-    offset = positions.offset_at(doc, types.Position(line=loc.line - 1, character=col - 1))
+    offset = doc.offset_in_range(types.Position(line=loc.line - 1, character=col - 1))
     if offset is None:
         raise CliError(f"line {loc.line} of {loc.path} has {len(line_text)} character(s); "
                        f"COL goes from 1 to {len(line_text) + 1}")
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
                                 show_prompt=args.show_prompt))
 
 
-async def complete(loaded: Loaded, doc: TextDocument, offset: int, *, as_json: bool = False,
+async def complete(loaded: Loaded, doc: Document, offset: int, *, as_json: bool = False,
                    show_prompt: bool = False) -> int:
     s = loaded.settings
     for problem in loaded.problems:

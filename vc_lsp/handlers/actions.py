@@ -15,10 +15,10 @@ from lsprotocol import types
 from lsprotocol.converters import get_converter
 from pygls.exceptions import JsonRpcInvalidParams
 
-from .. import positions
 from ..actions import catalog, listing
 from ..actions.catalog import Action
 from ..actions.service import Request
+from ..documents import snapshot
 from ..server import VcServer
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def register(server: VcServer) -> None:
     async def code_action(ls: VcServer, params: types.CodeActionParams
                           ) -> list[types.CodeAction] | None:
         settings = await ls.request_settings()
-        doc = positions.snapshot(ls.workspace, params.text_document.uri)
+        doc = snapshot(ls.workspace, params.text_document.uri)
         if doc is None:
             return None
         return listing.code_actions(

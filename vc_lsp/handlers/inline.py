@@ -7,9 +7,8 @@ import re
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
-from pygls.workspace import TextDocument
 
-from .. import positions
+from ..documents import Document, snapshot
 from ..inline.service import CompletionQuery
 from ..server import VcServer
 
@@ -47,7 +46,7 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
             return empty
         budget = settings.inline.completion_budget_ms / 1000
         items = await ls.inline.complete(query, settings, budget_s=budget)
-        doc = positions.snapshot(ls.workspace, query.uri)
+        doc = snapshot(ls.workspace, query.uri)
         if doc is None or not items or doc.version != query.version:
             return empty
         markdown = _supports_markdown(ls.client_capabilities)
@@ -57,11 +56,11 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
 
 def _query(ls: VcServer, uri: str, position: types.Position, *,
            invoked: bool) -> CompletionQuery | None:
-    doc = positions.snapshot(ls.workspace, uri)
+    doc = snapshot(ls.workspace, uri)
     if doc is None:
         log.info("completion for a document that is not open: %s", uri)
         return None
-    offset = positions.offset_at(doc, position)
+    offset = doc.offset_in_range(position)
     if offset is None:
         log.warning("position %s:%s is outside %s (version %s)", position.line,
                     position.character, uri, doc.version)
@@ -81,7 +80,7 @@ def _supports_markdown(caps: types.ClientCapabilities) -> bool:
     return bool(formats and types.MarkupKind.Markdown in formats)
 
 
-def _item(doc: TextDocument, offset: int, text: str, *, markdown: bool) -> types.CompletionItem:
+def _item(doc: Document, offset: int, text: str, *, markdown: bool) -> types.CompletionItem:
     """Replace the word being typed, so clients that filter by it keep the item visible.
 
     Kind Text with plain-text format: Helix parses every Snippet-kind item as a snippet
@@ -91,7 +90,7 @@ def _item(doc: TextDocument, offset: int, text: str, *, markdown: bool) -> types
     word = _WORD.search(doc.source[line_start:offset])
     start = offset - len(word.group()) if word else offset
     typed = doc.source[start:offset]
-    edit_range = types.Range(positions.position_at(doc, start), positions.position_at(doc, offset))
+    edit_range = doc.range_at(start, offset)
     first = text.split("\n", 1)[0]
     label = (typed + first).strip() or text.strip().split("\n", 1)[0]
     if "\n" in text or len(label) > 60:

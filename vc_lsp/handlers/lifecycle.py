@@ -13,6 +13,7 @@ import logging
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
+from ..documents import VcWorkspace, live
 from ..server import VcServer
 from ..upstream.errors import ModelNotFound, UpstreamError
 from . import inline
@@ -23,6 +24,9 @@ log = logging.getLogger(__name__)
 def register(server: VcServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: VcServer, params: types.InitializeParams) -> None:
+        # pygls has just made the workspace; ours is the same but holds documents.Document,
+        # whose changes cost O(edit) and whose lines break only where LSP's do.
+        ls.protocol._workspace = VcWorkspace.like(ls.workspace, params.workspace_folders or [])
         ls.apply_settings("init", params.initialization_options or {})
         inline.register_fallback(ls, params.capabilities)
 
@@ -44,7 +48,7 @@ def register(server: VcServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: VcServer, params: types.DidOpenTextDocumentParams) -> None:
-        doc = ls.workspace.text_documents.get(params.text_document.uri)
+        doc = live(ls.workspace, params.text_document.uri)
         if doc is not None:
             for feature in ls.features:
                 feature.on_open(doc)
@@ -53,7 +57,7 @@ def register(server: VcServer) -> None:
     def did_change(ls: VcServer, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.work.on_change(uri)
-        doc = ls.workspace.text_documents.get(uri)
+        doc = live(ls.workspace, uri)
         if doc is not None:
             for feature in ls.features:
                 feature.on_change(doc, params.content_changes)
