@@ -29,8 +29,9 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 # The keywords this schema may use; ``_validate`` below understands every one of them.
 KNOWN_KEYWORDS = {"$schema", "title", "description", "type", "properties", "additionalProperties",
-                  "default", "minimum", "maximum", "enum", "pattern", "minLength"}
-JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", dict: "object"}
+                  "default", "minimum", "maximum", "enum", "pattern", "minLength", "items"}
+JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", dict: "object",
+              list: "array"}
 
 
 def leaves(cls: type, schema: dict[str, Any],
@@ -116,7 +117,8 @@ def _validate(value: Any, schema: dict[str, Any], where: str = "") -> list[str]:
     checks = {"null": value is None, "boolean": isinstance(value, bool),
               "integer": isinstance(value, int) and not isinstance(value, bool),
               "number": isinstance(value, int | float) and not isinstance(value, bool),
-              "string": isinstance(value, str), "object": isinstance(value, dict)}
+              "string": isinstance(value, str), "object": isinstance(value, dict),
+              "array": isinstance(value, list)}
     if not any(checks[t] for t in _types(schema)):
         return [f"{where}: {value!r} is not {schema['type']}"]
     if checks["number"]:
@@ -131,6 +133,9 @@ def _validate(value: Any, schema: dict[str, Any], where: str = "") -> list[str]:
             problems.append(f"{where}: {value!r} is shorter than {schema['minLength']}")
     if "enum" in schema and value not in schema["enum"]:
         problems.append(f"{where}: {value!r} not in {schema['enum']}")
+    if checks["array"] and "items" in schema:
+        for i, item in enumerate(value):
+            problems += _validate(item, schema["items"], f"{where}[{i}]")
     if checks["object"] and "properties" in schema:
         for key, item in value.items():
             if key in schema["properties"]:
@@ -281,7 +286,7 @@ def test_string_rules_match_validators() -> None:
 def test_wrong_types_and_nulls_rejected_as_the_schema_says() -> None:
     wrong: dict[str, list[Any]] = {
         "boolean": ["true", 1], "integer": ["5", True, 2.5], "number": ["0.5", True],
-        "string": [5, True], "object": [[], "x"],
+        "string": [5, True], "object": [[], "x"], "array": ["x", 5, {}, [1]],
     }
     for dotted, _field, sub in leaves(Settings, SCHEMA):
         kinds = _types(sub)

@@ -111,6 +111,19 @@ class ActionSettings:
     throttle_ms: int = attrs.field(default=100, validator=at_least(0))
 
 
+@attrs.frozen(kw_only=True)
+class ContextSettings:
+    """What a prompt holds besides the code around the cursor, and how much of it."""
+
+    file_path: bool = True
+    definitions: bool = True
+    similar_code: bool = True
+    recent_edits: bool = True
+    inline_tokens: int = attrs.field(default=2_048, validator=at_least(0))
+    action_tokens: int = attrs.field(default=4_096, validator=at_least(0))
+    redact_secrets: bool = True
+
+
 _URL = re.compile(r"https?://\S+")
 _ENV_NAME = re.compile(r"\w+")
 
@@ -135,6 +148,8 @@ class Settings:
     timeouts: Timeouts = attrs.field(factory=Timeouts)
     inline: InlineSettings = attrs.field(factory=InlineSettings)
     actions: ActionSettings = attrs.field(factory=ActionSettings)
+    context: ContextSettings = attrs.field(factory=ContextSettings)
+    exclude: list[str] = attrs.field(factory=list)
 
     def api_key(self, environ: Mapping[str, str] | None = None) -> str | None:
         """Read the key at use time, never store it in settings or logs."""
@@ -157,7 +172,7 @@ class Settings:
         return out
 
 
-for _cls in (Timeouts, InlineSettings, ActionSettings, Settings):
+for _cls in (Timeouts, InlineSettings, ActionSettings, ContextSettings, Settings):
     attrs.resolve_types(_cls)  # annotations are strings under postponed evaluation
 
 
@@ -173,7 +188,7 @@ def snake(name: str) -> str:
 # --- turning user JSON into typed values, with plain-words problems -----------------------
 
 _TYPE_WORDS: dict[Any, str] = {bool: "true or false", int: "a whole number", float: "a number",
-                               str: "a string", dict: "an object"}
+                               str: "a string", dict: "an object", list: "a list of strings"}
 
 
 def _is_settings_class(kind: Any) -> bool:
@@ -218,6 +233,12 @@ def _strict_converter() -> cattrs.Converter:
 
         converter.register_structure_hook(kind, hook)
 
+    def strings(value: Any, _: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise Invalid(_TYPE_WORDS[list])
+        return list(value)
+
+    converter.register_structure_hook_func(lambda t: t == list[str], strings)
     exact(bool, (bool,))
     exact(int, (int,))
     exact(float, (int, float))

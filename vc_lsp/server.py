@@ -14,6 +14,7 @@ from pygls.lsp.server import LanguageServer
 from . import __version__
 from .actions.service import ActionService
 from .config import Settings, SettingsStore
+from .context import ContextService
 from .inflight import InflightRegistry
 from .inline.service import InlineCompleter
 from .notify import Notifier
@@ -33,13 +34,29 @@ class VcServer(LanguageServer):
         self.upstream = UpstreamClient(self.settings_store.current)
         self.registry = InflightRegistry()
         self.notifier = Notifier(self._show)
+        self.context = ContextService(lambda: self.settings_store.current, self._roots)
         self.inline = InlineCompleter(self.upstream, self.registry, self.notifier,
-                                      lambda: self.settings_store.current)
+                                      lambda: self.settings_store.current,
+                                      context=self.context)
         self._tasks: set[asyncio.Task[Any]] = set()
         self.actions = ActionService(self, self.upstream, self.registry, self.notifier,
-                                     self.current_settings, self.run_task)
+                                     self.current_settings, self.run_task,
+                                     context=self.context)
         self.settings_ready = asyncio.Event()
         self.settings_ready.set()
+
+    def _roots(self) -> list[str]:
+        """The workspace folders (for paths shown to the model and for imports)."""
+        from pygls.uris import to_fs_path
+
+        try:
+            workspace = self.workspace
+        except RuntimeError:  # not initialized yet
+            return []
+        roots = [to_fs_path(f.uri) for f in workspace.folders.values()]
+        if workspace.root_path:
+            roots.append(workspace.root_path)
+        return [r for r in roots if r]
 
     @property
     def settings(self) -> Settings:

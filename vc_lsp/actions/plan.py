@@ -13,6 +13,7 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from .. import positions
+from ..context import Snippet
 from . import instruction, regions
 from .catalog import Action, short
 from .clean import Shape
@@ -48,6 +49,7 @@ class Plan:
     task: str
     shape: Shape
     diagnostics: tuple[Diagnostic, ...] = ()
+    context: tuple[Snippet, ...] = ()  # definitions the code uses, from other places
 
     @property
     def lines_label(self) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import dataclasses
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -23,6 +24,7 @@ from .. import positions
 from ..config import Settings
 from ..inflight import InflightRegistry
 from ..notify import Notifier
+from ..privacy import Redaction
 from ..upstream.chunks import Delta, Finish
 from ..upstream.client import ChatRequest, UpstreamClient
 from ..upstream.errors import UpstreamError
@@ -34,6 +36,9 @@ from .editor import Editor
 from .explain import ExplainSession
 from .progress import Progress
 from .writer import RegionWriter, Status
+
+if TYPE_CHECKING:
+    from ..context import ContextService
 
 log = logging.getLogger(__name__)
 KIND_EDIT = "edit"
@@ -75,8 +80,10 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
 class ActionService:
     def __init__(self, server: LanguageServer, upstream: UpstreamClient,
                  registry: InflightRegistry, notifier: Notifier,
-                 settings: Callable[[], Awaitable[Settings]], spawn: Spawn) -> None:
+                 settings: Callable[[], Awaitable[Settings]], spawn: Spawn, *,
+                 context: ContextService | None = None) -> None:
         self.editor = Editor(server)
+        self._context = context
         self._server = server
         self._upstream = upstream
         self._registry = registry
@@ -146,20 +153,24 @@ class ActionService:
                       f"try again.", types.MessageType.Warning)
 
     def on_change(self, uri: str, changes: Sequence[types.TextDocumentContentChangeEvent]
-                  ) -> None:
-        """Every didChange, after pygls applied it: the edit's writer decides whose it is."""
+                  ) -> bool:
+        """Every didChange, after pygls applied it: the edit's writer decides whose it is.
+        True when the change was the echo of our own edit (not the user's)."""
         record = self._records.get(uri)
         live = self._server.workspace.text_documents.get(uri)
         if record is None or live is None:
-            return
+            return False
+        foreign = record.writer.foreign
         try:
             record.writer.on_change(live.source, live.version, changes)
+            return record.writer.foreign == foreign
         except Exception:  # never let a bug here break document sync: stop the edit instead
             log.exception("following the edit in %s failed", uri)
             running = self._edits.get(uri)
             if running is not None:
                 running[0].cancel()
             self._records.pop(uri, None)
+        return False
 
     def on_close(self, uri: str) -> None:
         running = self._edits.get(uri)
@@ -213,7 +224,8 @@ class ActionService:
             await progress.begin(plan.title, session.cancel,
                                  message=f"{plan.file_name} {plan.lines_label}")
             if session.stop_reason is None:
-                reader = self._read(uri, KIND_EDIT, self._chat(plan, settings), session)
+                request, redaction = self._chat(plan, settings)
+                reader = self._read(uri, KIND_EDIT, request, _restoring(session, redaction))
             outcome = await session.run()
         finally:
             if reader is not None and not reader.done():
@@ -253,7 +265,8 @@ class ActionService:
                                  message=f"{plan.file_name} {plan.lines_label}")
             await session.open()
             if session.stopped is None:
-                reader = self._read(uri, kind, self._chat(plan, settings), session)
+                request, redaction = self._chat(plan, settings)
+                reader = self._read(uri, kind, request, _restoring(session, redaction))
             await session.run()
         finally:
             if reader is not None and not reader.done():
@@ -269,6 +282,11 @@ class ActionService:
 
     def _plan(self, request: Request, settings: Settings
               ) -> tuple[TextDocument, planning.Plan] | None:
+        if self._context is not None and self._context.excluded(request.uri) is not None:
+            message = self._context.refusal(request.uri)
+            if message:
+                self._say(message)
+            return None
         doc = positions.snapshot(self._server.workspace, request.uri)
         if doc is None:
             self._say(f"vc-lsp: {_name(request.uri)} is not open in the editor; open it and "
@@ -282,18 +300,28 @@ class ActionService:
         if isinstance(made, planning.Problem):
             self._say(made.message)
             return None
+        if self._context is not None:  # the definitions the region uses, from other places
+            shown = (made.span.start - len(made.before), made.span.end + len(made.after))
+            made = dataclasses.replace(made, context=self._context.region(
+                doc.uri, doc.source, made.span.start, max(made.span.end, made.span.start),
+                doc.language_id or "", doc.version, shown, settings))
         return doc, made
 
-    def _chat(self, plan: planning.Plan, s: Settings) -> ChatRequest:
+    def _chat(self, plan: planning.Plan, s: Settings
+              ) -> tuple[ChatRequest, Redaction | None]:
         a = s.actions
+        messages = prompts.messages(plan)
+        redaction = Redaction() if s.context.redact_secrets else None
+        if redaction is not None:
+            messages = redaction.messages(messages)
         request = ChatRequest(
-            model=s.actions_model, messages=prompts.messages(plan),
+            model=s.actions_model, messages=messages,
             temperature=a.temperature if a.temperature is not None else s.temperature,
             top_p=s.top_p, max_tokens=a.max_tokens, seed=s.seed, user=s.user,
             extra=s.extra_params)
         if s.log_prompts:
             log.info("%s prompt: %s", plan.action.name, request.messages)
-        return request
+        return request, redaction
 
     def _read(self, uri: str, kind: str, request: ChatRequest, sink: Sink
               ) -> asyncio.Task[None]:
@@ -334,6 +362,33 @@ class ActionService:
     def _say(self, message: str,
              kind: types.MessageType = types.MessageType.Warning) -> None:
         self._notifier.say(message, kind)
+
+
+class _Restoring:
+    """A sink that puts the user's secrets back where the answer kept their placeholders."""
+
+    def __init__(self, sink: Sink, redaction: Redaction) -> None:
+        self._sink = sink
+        self._redaction = redaction
+
+    def offer(self, raw: str) -> None:
+        self._sink.offer(self._redaction.restore(raw))
+
+    def complete(self, raw: str) -> bool:
+        return self._sink.complete(self._redaction.restore(raw))
+
+    def finish(self, raw: str, *, truncated: bool = False) -> None:
+        self._sink.finish(self._redaction.restore(raw), truncated=truncated)
+
+    def fail(self, message: str) -> None:
+        self._sink.fail(message)
+
+    def cancel(self) -> None:
+        self._sink.cancel()
+
+
+def _restoring(sink: Sink, redaction: Redaction | None) -> Sink:
+    return _Restoring(sink, redaction) if redaction is not None and redaction.values else sink
 
 
 def _name(uri: str) -> str:

@@ -66,8 +66,10 @@ class FileSymbols:
     definitions: list[Definition]
     imports: list[Import]
     package: str = ""  # Go package name, Java package
+    default: str = ""  # JavaScript: the name behind ``export default``
     by_name: dict[str, list[Definition]] = field(default_factory=dict)
     members: dict[str, list[Definition]] = field(default_factory=dict)
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)  # summaries, once made
 
     def __post_init__(self) -> None:
         for d in self.definitions:
@@ -141,7 +143,24 @@ def index(language_id: str, source: bytes, tree: Tree | None = None) -> FileSymb
     definitions.sort(key=lambda d: d.start)
     root = tree.root_node
     imports, package = _IMPORTS[spec.family](root, source)
-    return FileSymbols(syntax.canonical(language_id), source, definitions, imports, package)
+    default = _default_export(root, source) if spec.family in ("javascript", "typescript") \
+        else ""
+    return FileSymbols(syntax.canonical(language_id), source, definitions, imports, package,
+                       default)
+
+
+def _default_export(root: Node, source: bytes) -> str:
+    for child in root.named_children:
+        if child.type != "export_statement" or not any(
+                c.type == "default" for c in child.children):
+            continue
+        target = child.child_by_field_name("declaration") or child.child_by_field_name("value")
+        if target is None:
+            return ""
+        if target.type == "identifier":
+            return _text(source, target)
+        return _text(source, target.child_by_field_name("name"))
+    return ""
 
 
 def _text(source: bytes, node: Node | None) -> str:
@@ -593,4 +612,43 @@ def _outside_members(symbols: FileSymbols, members: list[Definition], brace: boo
         out.append("    " + line.lstrip() if m.group else line)
     if group:
         out.append("}")
+    return "\n".join(out)
+
+
+def header(symbols: FileSymbols, d: Definition) -> str:
+    """A type's opening line(s), without comments: ``class Cart(Base):``, ``class Cart {``."""
+    spec = spec_for(symbols.language)
+    brace = spec is not None and spec.elision != "..."
+    end = max(d.body_start, d.head_end) if d.body_start >= 0 else d.end
+    text = d.lead + _decode(symbols.source, _line_start(symbols.source, d.start), end)
+    lines = [x for x in text.rstrip().split("\n") if not _COMMENT_LINE.match(x)]
+    head = "\n".join(lines)
+    if brace and not head.endswith("{"):
+        head += " {"
+    return head
+
+
+_COMMENT_LINE = re.compile(r"\s*(?://|#|/\*|\*|--)")
+
+
+def outline(symbols: FileSymbols, limit: int = 30) -> str:
+    """A module at a glance: each top-level definition's signature or first line."""
+    spec = spec_for(symbols.language)
+    brace = spec is not None and spec.elision != "..."
+    out: list[str] = []
+    for d in symbols.definitions:
+        if not d.top_level:
+            continue
+        if d.head_end >= 0 and d.body_start < 0:
+            lines = [x for x in _head(symbols, d, brace).split("\n")
+                     if not _COMMENT_LINE.match(x)]
+        else:
+            start = d.start if d.lead else _line_start(symbols.source, d.start)
+            text = d.lead + _decode(symbols.source, start, d.end)
+            kept = [x for x in text.split("\n") if not _COMMENT_LINE.match(x)]
+            lines = [kept[0] + (" ..." if len(kept) > 1 else "")] if kept else []
+        out.extend(lines)
+        if len(out) >= limit:
+            out = [*out[:limit - 1], "..."]
+            break
     return "\n".join(out)

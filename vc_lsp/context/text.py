@@ -9,6 +9,7 @@ touches only the lines it looks at. Line breaks are LSP's: ``\\n``, ``\\r\\n`` a
 from __future__ import annotations
 
 import re
+from typing import AnyStr
 
 IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 # Qualified uses, ``a.b`` and ``a::b``: the qualifier is what an import binds.
@@ -76,7 +77,7 @@ class View:
         return end
 
 
-def common_affixes(old: str, new: str) -> tuple[int, int]:
+def common_affixes(old: AnyStr, new: AnyStr) -> tuple[int, int]:
     """Lengths of the common prefix and (non-overlapping) common suffix of two texts.
 
     Binary search over slice comparisons: a few memcmp calls instead of a Python loop over

@@ -36,7 +36,7 @@ def register(server: VcServer) -> None:
     def code_action(ls: VcServer, params: types.CodeActionParams
                     ) -> list[types.CodeAction] | None:
         doc = positions.snapshot(ls.workspace, params.text_document.uri)
-        if doc is None:
+        if doc is None or ls.context.excluded(doc.uri) is not None:
             return None
         return listing.code_actions(
             doc, params.range, params.context,

@@ -38,22 +38,34 @@ def register(server: VcServer) -> None:
         else:
             ls.apply_settings("client", params.settings)
 
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: VcServer, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        ls.context.on_open(item.uri, item.text, item.language_id, item.version)
+
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: VcServer, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.registry.cancel(uri, "inline", reason="document changed")
         # An edit streaming here tells its own echo from the user's typing; typing stops it.
-        ls.actions.on_change(uri, params.content_changes)
+        own = ls.actions.on_change(uri, params.content_changes)
+        live = ls.workspace.text_documents.get(uri)
+        if live is not None:
+            if own:  # the edit history keeps the user's edits only
+                ls.context.history.expect(uri, live.source)
+            ls.context.on_change(uri, live.source, live.version, params.content_changes)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: VcServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.registry.cancel(params.text_document.uri, reason="document closed")
         ls.inline.cache.drop(params.text_document.uri)
         ls.actions.on_close(params.text_document.uri)
+        ls.context.on_close(params.text_document.uri)
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: VcServer, _: None) -> None:
         ls.actions.shutdown()
+        ls.context.shutdown()
         ls.registry.cancel_all()
         await ls.upstream.aclose()
         ls.registry.cancel_all()

@@ -164,7 +164,8 @@ class Redaction:
 
     values: dict[str, int] = field(default_factory=dict)
 
-    def _mark(self, secret: str) -> str:
+    def mask(self, secret: str) -> str:
+        """The placeholder for ``secret`` (the same one each time within this request)."""
         number = self.values.setdefault(secret, len(self.values) + 1)
         return PLACEHOLDER.format(n=number)
 
@@ -179,7 +180,7 @@ class Redaction:
         last = 0
         for start, end in found:
             out.append(text[last:start])
-            out.append(self._mark(text[start:end]))
+            out.append(self.mask(text[start:end]))
             last = end
         out.append(text[last:])
         return "".join(out)
