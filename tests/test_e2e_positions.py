@@ -7,6 +7,7 @@ from lsprotocol import types
 
 from tests.conftest import change, inline_texts, open_doc
 from tests.fakes.upstream import FakeUpstream, Reply
+from tests.prompts import as_sent
 
 URI = "file:///project/名前.py"
 HOLE = "<FILL_HERE>"
@@ -27,8 +28,7 @@ async def test_cursor_after_cjk_and_emoji(lsp, upstream: FakeUpstream, encoding:
     async with lsp(encoding=encoding) as client:
         open_doc(client, URI, f"# 注释 🚀\n{line}\nprint(greeting)\n")
         assert await inline_texts(client, URI, 1, units(line, encoding)) == ["name"]
-    prompt = upstream.chat_requests[0].json["messages"][-1]["content"]
-    assert f"{line}{HOLE}\nprint(greeting)" in prompt
+    assert f"{line}{HOLE}\nprint(greeting)" in as_sent(upstream.chat_requests[0].json)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import re
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from lsprotocol import types
 from pygls.workspace import PositionCodec, TextDocument
 
 from .. import positions
+from ..context import ContextService
 from ..inflight import InflightRegistry
 from ..inline import service
 from ..inline.service import CompletionQuery, InlineCompleter
@@ -146,10 +148,21 @@ async def complete(loaded: Loaded, doc: TextDocument, offset: int, *, as_json: b
         logger.setLevel(logging.INFO)
         logger.propagate = False
         logger.handlers[:] = [_PromptPrinter()]
+    settings = s
+    # The same context as in the editor: definitions from the files this one imports (read
+    # from disk), with the same exclusions and redaction. Paths are shown below the current
+    # directory, as a workspace folder would show them.
+    context = ContextService(lambda: settings, lambda: [os.getcwd()])
+    glob = context.excluded(doc.uri)
+    if glob is not None:
+        warn(f"vc-lsp: {os.path.basename(doc.path)} is excluded by {glob!r} (setting exclude); "
+             f"nothing from it is sent")
+        return 1
+    context.on_open(doc.uri, doc.source, doc.language_id or "", doc.version)
     notifier = _Collecting()
     client = UpstreamClient(s)
-    settings = s
-    completer = InlineCompleter(client, InflightRegistry(), notifier, lambda: settings)
+    completer = InlineCompleter(client, InflightRegistry(), notifier, lambda: settings,
+                                context=context)
     query = CompletionQuery(uri=doc.uri, text=doc.source, offset=offset,
                             language=doc.language_id or "", invoked=True,
                             is_current=lambda: True, version=doc.version)

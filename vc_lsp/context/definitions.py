@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from dataclasses import dataclass
 
 from . import symbols as syms
@@ -20,6 +21,7 @@ from .resolve import Resolver
 from .workspace import Source, Workspace
 
 MAX_DEPTH = 3  # re-exports followed
+_TYPE_NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*\b")
 MAX_OPEN_MATCHES = 2  # definitions of one name taken from unrelated open documents
 
 
@@ -123,6 +125,37 @@ class Definitions:
             if len(out) >= limit:
                 break
         return _unique(out)[:limit]
+
+    def related(self, found: Found, limit: int = 3) -> list[Found]:
+        """Types a function's signature names, from its own module: ``NewStore() *Store``
+        needs ``Store``'s methods next."""
+        d = found.definition
+        if d is None or d.kind not in ("function", "method", "constant", "variable"):
+            return []
+        source = found.source
+        symbols = source.symbols
+        end = d.head_end if d.head_end > 0 else d.end
+        signature = symbols.source[d.start:end].decode("utf-8", "replace")
+        out: list[Found] = []
+        for name in dict.fromkeys(_TYPE_NAME.findall(signature)):
+            if name == d.name or name == d.container:
+                continue
+            hits = [Found(source, t, found.weight * 0.7) for t in symbols.top(name)
+                    if t.kind not in ("function", "constant", "variable")]
+            if not hits and _family(symbols.language) == "go":
+                hits = [h for h in self._package_find(source.path, name)
+                        if h.definition is not None and h.definition.kind == "type"]
+            out += hits[:1]
+            if len(out) >= limit:
+                break
+        return out
+
+    def _package_find(self, path: str, name: str) -> list[Found]:
+        for file in self.resolver.go_package(os.path.dirname(path)):
+            other = self.ws.source(file)
+            if other is not None and other.symbols.top(name):
+                return [Found(other, d, 0.6) for d in other.symbols.top(name)[:1]]
+        return []
 
     def text(self, found: Found) -> str:
         """The snippet for a definition (cached on its file's symbols)."""

@@ -263,13 +263,14 @@ class Engine:
                 found = defs.members(here, use.name)  # type: ignore[arg-type]
             else:
                 found = defs.resolve(here, use.name, use.member)  # type: ignore[arg-type]
-            for f in found:
-                if f.key in seen or self._visible(f, doc, shown):
-                    continue
+            for f in found[:2]:
                 if f.weight <= 0.6 and use.name in local_names:
                     continue  # a local variable that happens to share a name
-                seen.add(f.key)
-                out.append((f.weight / (1 + use.distance / 8), self._snippet(f)))
+                for g in [f, *defs.related(f)]:
+                    if g.key in seen or self._visible(g, doc, shown):
+                        continue
+                    seen.add(g.key)
+                    out.append((g.weight / (1 + use.distance / 8), self._snippet(g)))
         return out
 
     def _snippet(self, f: Found) -> Snippet:

@@ -537,7 +537,7 @@ def summary(symbols: FileSymbols, d: Definition, *, extra_members: list[Definiti
         members = [m for m in symbols.members.get(d.name, ())
                    if d.start <= m.start < d.end and m.container == d.name]
         text = _outline(symbols, d, members, brace)
-    elif d.head_end >= 0 and lines > SHORT_LINES:
+    elif d.head_end >= 0 and d.body_start < 0 and lines > SHORT_LINES:
         text = _head(symbols, d, brace)
     else:
         text = d.lead + _decode(source, d.start if d.lead else _line_start(source, d.start),
@@ -574,7 +574,7 @@ def _head(symbols: FileSymbols, m: Definition, brace: bool) -> str:
 
 
 def _member_line(symbols: FileSymbols, m: Definition, brace: bool) -> str:
-    if m.head_end >= 0:
+    if m.head_end >= 0 and m.body_start < 0:
         return _head(symbols, m, brace)
     source = symbols.source
     return _cap_lines(_decode(source, _line_start(source, m.start), m.end), 3)

@@ -63,7 +63,9 @@ def user_parts(ctx: CursorContext, context: PromptContext | None = None) -> tupl
     parts = []
     if context is not None and context.snippets:
         parts.append(f"<context>\n{rendering.snippets(context.snippets)}\n</context>\n")
-    parts.append(f'<file path="{path}"{lang}>\n{before}{CURSOR_LINE}{after}\n</file>\n')
+    body = f"{before}{CURSOR_LINE}{after}"
+    end = "" if body.endswith(("\n", "\r")) else "\n"
+    parts.append(f'<file path="{path}"{lang}>\n{body}{end}</file>\n')
     head = "".join(parts)
     near = ""
     if context is not None and context.near:

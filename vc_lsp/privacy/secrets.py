@@ -74,7 +74,10 @@ _BARE = re.compile(r"[ \t]*[:=][ \t]*([^\s\"'#;,]{4,})[ \t]*(?=\r?\n|\r|\Z)")
 CONFIG_LANGUAGES = frozenset({"yaml", "ini", "properties", "toml", "dotenv", "shellscript",
                               "sh", "bash", "zsh", "dockerfile", "plaintext", "conf", "env",
                               "makefile", "hcl", "terraform", "xml", "json", "jsonc"})
-_NOT_VALUES = ("password", "secret", "token", "placeholder", "your", "xxx", "***", "<secret-")
+# Literals that name or stand for a secret rather than being one.
+_LABELS = re.compile(r"(?i)^(?:your|my|enter|insert|replace|put|some|the|a|an)[-_ .]"
+                     r"|^(?:password|passwd|pwd|secret|token|api[-_ ]?key|key|none|null|nil"
+                     r"|true|false|todo|tbd|changeme|x+|\*+|\.+|-+)$")
 
 
 def _plausible(value: str, password: bool) -> bool:
@@ -83,8 +86,7 @@ def _plausible(value: str, password: bool) -> bool:
         return False
     if value[0] in "$%{<" or value.startswith(("process.env", "os.environ")):
         return False
-    lowered = value.lower()
-    if any(word in lowered for word in _NOT_VALUES):
+    if _LABELS.search(value) or "<secret-" in value:
         return False
     if password:
         return True
