@@ -23,6 +23,8 @@ from .workspace import Source, Workspace
 MAX_DEPTH = 3  # re-exports followed
 _TYPE_NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*\b")
 MAX_OPEN_MATCHES = 2  # definitions of one name taken from unrelated open documents
+MAX_MEMBER_HOLDERS = 4  # a member name more documents define than this is too common to help
+MAX_IMPORTS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,7 @@ class Definitions:
         self.docs = docs
         self.ws = workspace
         self.resolver = Resolver(workspace)
-        self._sorted: tuple[int, list[str]] = (-1, [])
+        self._sources_cache: tuple[object, list[Source]] = (None, [])
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -92,39 +94,74 @@ class Definitions:
         return self._open(here, name)
 
     def members(self, here: Here, name: str) -> list[Found]:
-        """``name`` as a method or field of some type in the open documents or imports."""
+        """``name`` as a method or field of some type in the imports or the open documents
+        (only when few define it: a name every class has tells nothing)."""
         out: list[Found] = []
-        for source in self._nearby_sources(here):
-            for d in source.symbols.by_name.get(name, ()):
-                if d.container:
-                    out.append(Found(source, d, 0.5))
-        return out[:MAX_OPEN_MATCHES]
+        for source in self._imported_sources(here):
+            out += [Found(source, d, 0.55) for d in source.symbols.by_name.get(name, ())
+                    if d.container]
+        holders = self.docs.with_member(name)
+        if len(holders) <= MAX_MEMBER_HOLDERS:
+            out += self._open_members(here, name, sorted(holders))
+        return _unique(out)[:MAX_OPEN_MATCHES]
 
     def complete(self, here: Here, partial: str, qualifier: str | None, limit: int
                  ) -> list[Found]:
         """Definitions whose name starts with ``partial``: what the user is typing."""
+        out: list[Found] = []
+        imp = here.bindings.get(qualifier) if qualifier is not None else None
+        if imp is not None and imp.name is None and here.path:
+            for source in self._module_sources(here, imp):
+                out += [Found(source, d, 0.8) for d in source.symbols.definitions
+                        if d.top_level and d.name.startswith(partial)]
+            return _unique(out)[:limit]
         if qualifier is not None:
-            imp = here.bindings.get(qualifier)
-            out: list[Found] = []
-            if imp is not None and imp.name is None and here.path:
-                for source in self._module_sources(here, imp):
-                    out += [Found(source, d, 0.8) for d in source.symbols.definitions
-                            if d.top_level and d.name.startswith(partial)]
-            else:
-                for source in self._nearby_sources(here):
-                    out += [Found(source, d, 0.5) for d in source.symbols.definitions
-                            if d.container and d.name.startswith(partial)]
+            for source in self._imported_sources(here):
+                out += [Found(source, d, 0.5) for d in source.symbols.definitions
+                        if d.container and d.name.startswith(partial)]
+            for name in _prefixed(self._sorted_names(members=True), partial, limit * 4):
+                holders = self.docs.with_member(name)
+                if len(holders) <= MAX_MEMBER_HOLDERS:
+                    out += self._open_members(here, name, sorted(holders))
             return _unique(out)[:limit]
         names = [alias for alias in here.bindings if alias.startswith(partial)]
         if here.symbols is not None:
             names += [n for n in here.symbols.by_name if n.startswith(partial)]
-        names += self._open_names(partial, limit * 4)
-        out = []
+        names += _prefixed(self._sorted_names(members=False), partial, limit * 4)
         for name in sorted(set(names), key=lambda n: (len(n), n)):
             out += self.resolve(here, name)[:1]
             if len(out) >= limit:
                 break
         return _unique(out)[:limit]
+
+    def _open_members(self, here: Here, name: str, uris: list[str]) -> list[Found]:
+        out: list[Found] = []
+        for uri in uris:
+            doc = self.docs.get(uri)
+            if doc is None or uri == here.uri or not doc.usable or doc.family != here.family \
+                    or doc.symbols is None:
+                continue
+            source = Source(doc.path or uri, doc.shown, doc.symbols)
+            out += [Found(source, d, 0.5) for d in doc.symbols.by_name.get(name, ())
+                    if d.container]
+        return out
+
+    def _imported_sources(self, here: Here) -> list[Source]:
+        """The files the current one imports (remembered per version of its imports)."""
+        if not here.path:
+            return []
+        key = (here.path, id(here.symbols), self.ws.generation)
+        if self._sources_cache[0] == key:
+            return self._sources_cache[1]
+        out: list[Source] = []
+        seen: set[str] = set()
+        for imp in list(here.bindings.values())[:MAX_IMPORTS]:
+            for source in self._module_sources(here, imp):
+                if source.path not in seen:
+                    seen.add(source.path)
+                    out.append(source)
+        self._sources_cache = (key, out)
+        return out
 
     def related(self, found: Found, limit: int = 3) -> list[Found]:
         """Types a function's signature names, from its own module: ``NewStore() *Store``
@@ -319,7 +356,7 @@ class Definitions:
     def _open(self, here: Here, name: str) -> list[Found]:
         """``name`` defined at the top level of other open documents of the same family."""
         out: list[Found] = []
-        for uri in sorted(self.docs.defining(name)):
+        for uri in sorted(self.docs.defining(name))[:16]:
             doc = self.docs.get(uri)
             if doc is None or uri == here.uri or not doc.usable or doc.family != here.family:
                 continue
@@ -335,35 +372,8 @@ class Definitions:
             out = out[:MAX_OPEN_MATCHES]
         return out
 
-    def _open_names(self, partial: str, limit: int) -> list[str]:
-        generation, names = self._sorted
-        if generation != self.docs.generation:
-            names = sorted(self.docs.names())
-            self._sorted = (self.docs.generation, names)
-        at = bisect.bisect_left(names, partial)
-        out = []
-        while at < len(names) and names[at].startswith(partial) and len(out) < limit:
-            out.append(names[at])
-            at += 1
-        return out
-
-    def _nearby_sources(self, here: Here) -> list[Source]:
-        """Where members are looked for: the imported modules and the open documents."""
-        out: list[Source] = []
-        seen: set[str] = set()
-        if here.path:
-            for imp in list(here.bindings.values())[:40]:
-                for source in self._module_sources(here, imp):
-                    if source.path not in seen:
-                        seen.add(source.path)
-                        out.append(source)
-        for doc in self.docs:
-            if doc.uri == here.uri or not doc.usable or doc.family != here.family:
-                continue
-            if doc.symbols is not None and (doc.path or doc.uri) not in seen:
-                seen.add(doc.path or doc.uri)
-                out.append(Source(doc.path or doc.uri, doc.shown, doc.symbols))
-        return out
+    def _sorted_names(self, *, members: bool) -> list[str]:
+        return self.docs.sorted_members if members else self.docs.sorted_names
 
     def _outside_members(self, found: Found) -> list[syms.Definition] | None:
         """Go methods (any file of the package) and Rust ``impl`` methods of a type."""
@@ -397,6 +407,15 @@ def _container(symbols: syms.FileSymbols, d: syms.Definition) -> syms.Definition
         if holder.start <= d.start < holder.end:
             return holder
     return None
+
+
+def _prefixed(names: list[str], partial: str, limit: int) -> list[str]:
+    at = bisect.bisect_left(names, partial)
+    out = []
+    while at < len(names) and names[at].startswith(partial) and len(out) < limit:
+        out.append(names[at])
+        at += 1
+    return out
 
 
 def _unique(found: list[Found]) -> list[Found]:

@@ -10,6 +10,7 @@ re-reads incremental (about a millisecond for 2,000 lines instead of about ten).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -20,13 +21,13 @@ from .. import syntax
 from . import symbols as syms
 from .languages import family_of
 from .similar import Windows
-from .text import View, common_affixes
+from .text import common_affixes
 
 if TYPE_CHECKING:
     from tree_sitter import Tree
 
 KEEP_TREES = 12
-STALE_CHANGES = 48  # the document being typed in is re-read after this many changes anyway
+STALE_CHANGES = 400  # the document being typed in is re-read after this many changes anyway
 
 
 @dataclass(eq=False)
@@ -42,17 +43,16 @@ class OpenDocument:
     touched: int = 0  # recency
     symbols: syms.FileSymbols | None = None
     symbols_text: str | None = None  # the text ``symbols`` were read from
-    symbols_lines: int = -1
     changes: int = 0  # since ``symbols`` were read
     windows: Windows | None = None
     windows_text: str | None = None
     tree: Tree | None = None
     tree_source: bytes = b""
     cache: dict[object, object] = field(default_factory=dict)  # per-text results of readers
+    family: str = ""  # documents of one family can use each other's code
 
-    @property
-    def family(self) -> str:
-        return family_of(self.language)
+    def __post_init__(self) -> None:
+        self.family = family_of(self.language)
 
     @property
     def usable(self) -> bool:
@@ -66,10 +66,14 @@ class Documents:
     def __init__(self) -> None:
         self._docs: dict[str, OpenDocument] = {}
         self._by_path: dict[str, OpenDocument] = {}
-        self._names: dict[str, set[str]] = {}  # defined name -> URIs
-        self._defined: dict[str, frozenset[str]] = {}  # URI -> names it defines
+        self._names: dict[str, set[str]] = {}  # top-level name -> URIs defining it
+        self._members: dict[str, set[str]] = {}  # method or field name -> URIs
+        self.sorted_names: list[str] = []  # the keys of ``_names``, sorted (prefix search)
+        self.sorted_members: list[str] = []
+        self._defined: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._trees: OrderedDict[str, None] = OrderedDict()
         self._clock = itertools.count(1)
+        self._stale: set[str] = set()
         self.generation = 0  # bumps whenever an index of any document changes
 
     def __iter__(self) -> Iterator[OpenDocument]:
@@ -96,16 +100,19 @@ class Documents:
         self._docs[doc.uri] = doc
         if doc.path:
             self._by_path[doc.path] = doc
+        if syntax.supported(doc.language):
+            self._stale.add(doc.uri)
         self.touch(doc)
         self.generation += 1
 
     def remove(self, uri: str) -> OpenDocument | None:
         doc = self._docs.pop(uri, None)
+        self._stale.discard(uri)
         if doc is None:
             return None
         if doc.path and self._by_path.get(doc.path) is doc:
             del self._by_path[doc.path]
-        self._index_names(uri, frozenset())
+        self._index_names(uri, frozenset(), frozenset())
         self._trees.pop(uri, None)
         doc.tree = None
         self.generation += 1
@@ -117,6 +124,8 @@ class Documents:
         doc.text = text
         doc.version = version
         doc.changes += 1
+        if syntax.supported(doc.language):
+            self._stale.add(doc.uri)
         doc.cache.clear()
         self.touch(doc)
 
@@ -124,11 +133,12 @@ class Documents:
 
     def symbols(self, doc: OpenDocument, *, typing: bool = False) -> syms.FileSymbols | None:
         """The document's symbols, re-read when stale. ``typing``: this is the document being
-        typed in, whose slightly older symbols serve until its shape changes."""
+        typed in; its symbols from before the last few keystrokes serve (imports and the
+        definitions around rarely change while typing), and it is re-read while idle."""
         if doc.symbols_text is doc.text or doc.symbols_text == doc.text:
+            self._stale.discard(doc.uri)
             return doc.symbols
-        if typing and doc.symbols is not None and doc.changes < STALE_CHANGES \
-                and doc.symbols_lines == View(doc.text).line_of(len(doc.text)):
+        if typing and doc.symbols is not None and doc.changes < STALE_CHANGES:
             return doc.symbols
         self.refresh(doc)
         return doc.symbols
@@ -145,11 +155,13 @@ class Documents:
             tree = syms.parse(doc.language, source)
         found = syms.index(doc.language, source, tree) if tree is not None else None
         doc.symbols, doc.symbols_text = found, doc.text
-        doc.symbols_lines = View(doc.text).line_of(len(doc.text))
+        self._stale.discard(doc.uri)
         doc.changes = 0
         self._keep_tree(doc, tree, source)
-        names = frozenset(found.by_name) if found is not None else frozenset()
-        self._index_names(doc.uri, names)
+        top = frozenset(d.name for d in found.definitions if d.top_level) if found else frozenset()
+        members = frozenset(d.name for d in found.definitions if d.container) if found \
+            else frozenset()
+        self._index_names(doc.uri, top, members)
         self.generation += 1
 
     def windows(self, doc: OpenDocument, stop: frozenset[str]) -> Windows:
@@ -161,31 +173,45 @@ class Documents:
     def names(self) -> list[str]:
         return list(self._names)
 
+    def member_names(self) -> list[str]:
+        return list(self._members)
+
     def defining(self, name: str) -> set[str]:
-        """URIs of open documents whose last read symbols define ``name``."""
+        """URIs of open documents whose last read symbols define ``name`` at the top level."""
         return self._names.get(name, set())
+
+    def with_member(self, name: str) -> set[str]:
+        """URIs of open documents with a method or field called ``name``."""
+        return self._members.get(name, set())
 
     def stale(self) -> list[OpenDocument]:
         """Documents whose symbols were never read or are out of date, most recent first."""
-        out = [d for d in self._docs.values()
-               if syntax.supported(d.language) and d.symbols_text is not d.text]
+        out = [self._docs[uri] for uri in self._stale if uri in self._docs]
         out.sort(key=lambda d: -d.touched)
         return out
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _index_names(self, uri: str, names: frozenset[str]) -> None:
-        before = self._defined.pop(uri, frozenset())
-        for name in before - names:
-            holders = self._names.get(name)
-            if holders is not None:
-                holders.discard(uri)
-                if not holders:
-                    del self._names[name]
-        for name in names - before:
-            self._names.setdefault(name, set()).add(uri)
-        if names:
-            self._defined[uri] = names
+    def _index_names(self, uri: str, top: frozenset[str], members: frozenset[str]) -> None:
+        before_top, before_members = self._defined.pop(uri, (frozenset(), frozenset()))
+        for index, ordered, before, now in (
+                (self._names, self.sorted_names, before_top, top),
+                (self._members, self.sorted_members, before_members, members)):
+            for name in before - now:
+                holders = index.get(name)
+                if holders is not None:
+                    holders.discard(uri)
+                    if not holders:
+                        del index[name]
+                        del ordered[bisect.bisect_left(ordered, name)]
+            for name in now - before:
+                holders = index.get(name)
+                if holders is None:
+                    holders = index[name] = set()
+                    bisect.insort(ordered, name)
+                holders.add(uri)
+        if top or members:
+            self._defined[uri] = (top, members)
 
     def _keep_tree(self, doc: OpenDocument, tree: Tree | None, source: bytes) -> None:
         if tree is None or "\r" in doc.text:  # tree rows count only \n; re-parse lone-CR text

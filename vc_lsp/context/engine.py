@@ -13,6 +13,7 @@ until one of them (or an index) changes, so typing along a line reuses it as it 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .documents import Documents, OpenDocument
 from .history import EditHistory
 from .languages import spec_for
 from .similar import QUERY_LINES, rank, tokens
+from .symbols import FileSymbols
 from .text import View
 from .workspace import Workspace
 
@@ -32,8 +34,8 @@ SCOPE_BELOW = 12  # ... and below
 AROUND = (20, 8)  # lines read when the cursor is in no definition
 MAX_USES = 40
 MAX_NEAR_USES = 12
-MAX_SYNC_INDEX = 4  # stale open documents re-read within one request (the rest when idle)
-MAX_SYNC_WINDOWS = 2
+MAX_SYNC_INDEX = 4  # stale open documents re-read within one request (the rest when idle) ...
+SYNC_CHARS = 24_000  # ... if they are this small or their tree is kept (an incremental read)
 NEIGHBOURS = 20  # most recently used documents searched for similar code
 SIMILAR_LIMIT = 3
 EDIT_LIMIT = 4
@@ -114,7 +116,8 @@ class Engine:
         self.ws = workspace
         self.history = history
         self.defs = Definitions(docs, workspace)
-        self._stable: dict[str, tuple[object, tuple[Snippet, ...]]] = {}
+        self._stable: dict[str, tuple[object, list[tuple[float, Snippet]]]] = {}
+        self._diffs: dict[tuple[str, int, int, str], str] = {}
         self._similar: dict[str, tuple[object, list[tuple[float, Snippet]]]] = {}
 
     # -- entry points --------------------------------------------------------------------------
@@ -133,15 +136,23 @@ class Engine:
         here = self.defs.here(doc, symbols)
         uses, scope_text = self._uses(doc, view, offset, line, symbols) \
             if options.definitions else ([], "")
-        key = (tuple(uses), id(symbols), self.docs.generation, self.ws.generation,
-               self.history.generation, shown, options, line)
-        cached = self._stable.get(doc.uri)
-        if cached is not None and cached[0] == key:
-            stable = cached[1]
-        else:
-            stable = self._stable_snippets(doc, view, offset, line, here, uses, scope_text,
-                                           shown, options, int(budget * (1 - NEAR_SHARE)))
-            self._stable[doc.uri] = (key, stable)
+        candidates: list[tuple[float, Snippet]] = []
+        if options.definitions and uses:
+            key = (tuple(uses), id(symbols), self.docs.generation, self.ws.generation, shown)
+            cached = self._stable.get(doc.uri)
+            if cached is not None and cached[0] == key:
+                found = cached[1]
+            else:
+                found = [(2 + score, s) for score, s in self._definition_candidates(
+                    here, uses, shown, doc, locals_text=scope_text)]
+                self._stable[doc.uri] = (key, found)
+            candidates += found
+        if options.edits:
+            candidates += self._edit_candidates(doc, line)
+        if options.similar:
+            candidates += [(1 + score, s)
+                           for score, s in self._similar_candidates(doc, view, offset)]
+        stable = _ordered(fit(candidates, int(budget * (1 - NEAR_SHARE))))
         near: tuple[Snippet, ...] = ()
         if options.definitions:
             near = self._near(doc, view, offset, line, here, shown, stable,
@@ -178,8 +189,8 @@ class Engine:
         stale = self.docs.stale()
         if stale:
             self.docs.refresh(stale[0])
-            return len(stale) > 1
-        for doc in sorted(self.docs, key=lambda d: -d.touched)[:NEIGHBOURS]:
+            return True
+        for doc in sorted(self.docs, key=lambda d: -d.touched)[1:]:  # not the one being typed in
             spec = spec_for(doc.language)
             if doc.usable and (doc.windows is None or doc.windows_text is not doc.text):
                 self.docs.windows(doc, spec.stop if spec else frozenset())
@@ -189,22 +200,28 @@ class Engine:
     # -- the parts -----------------------------------------------------------------------------
 
     def _index_others(self, doc: OpenDocument) -> None:
-        for other in [d for d in self.docs.stale() if d is not doc][:MAX_SYNC_INDEX]:
+        """Bring a few stale documents up to date now, if that is cheap; idle time does the
+        rest (a request never pays for parsing a large file from scratch)."""
+        cheap = [d for d in self.docs.stale() if d is not doc
+                 and (len(d.text) <= SYNC_CHARS or d.tree is not None)]
+        for other in cheap[:MAX_SYNC_INDEX]:
             self.docs.refresh(other)
 
     @staticmethod
-    def _scope(symbols: object, line: int) -> tuple[int, int] | None:
+    def _scope(symbols: FileSymbols | None, line: int) -> tuple[int, int] | None:
         """Lines of the innermost function, method or class around ``line``."""
-        best: tuple[int, int] | None = None
-        for d in getattr(symbols, "definitions", ()):
-            if d.kind in ("constant", "variable", "field") or not d.line <= line <= d.end_line:
-                continue
-            if best is None or d.end_line - d.line <= best[1] - best[0]:
-                best = (d.line, d.end_line)
-        return best
+        if symbols is None:
+            return None
+        scopes = symbols.scopes()
+        at = bisect.bisect_right(scopes, (line, 1 << 30)) - 1
+        while at >= 0:
+            if scopes[at][1] >= line:
+                return scopes[at]
+            at -= 1
+        return None
 
     def _uses(self, doc: OpenDocument, view: View, offset: int, line: int,
-              symbols: object) -> tuple[list[_Use], str]:
+              symbols: FileSymbols | None) -> tuple[list[_Use], str]:
         """Names used near the cursor, outside the cursor line, nearest first; and the text
         they were read from (to tell local variables from definitions elsewhere)."""
         text = doc.text
@@ -284,21 +301,6 @@ class Engine:
         d = f.definition
         return d.line >= shown[0] and d.end_line <= shown[1]
 
-    def _stable_snippets(self, doc: OpenDocument, view: View, offset: int, line: int,
-                         here: object, uses: list[_Use], scope_text: str,
-                         shown: tuple[int, int], options: Options, budget: int
-                         ) -> tuple[Snippet, ...]:
-        candidates: list[tuple[float, Snippet]] = []
-        if options.definitions and uses:
-            candidates += [(2 + score, s) for score, s in self._definition_candidates(
-                here, uses, shown, doc, locals_text=scope_text)]
-        if options.edits:
-            candidates += self._edit_candidates(doc, line)
-        if options.similar:
-            candidates += [(1 + score, s)
-                           for score, s in self._similar_candidates(doc, view, offset)]
-        return _ordered(fit(candidates, budget))
-
     def _near(self, doc: OpenDocument, view: View, offset: int, line: int, here: object,
               shown: tuple[int, int], stable: tuple[Snippet, ...], budget: int
               ) -> tuple[Snippet, ...]:
@@ -318,7 +320,10 @@ class Engine:
         return _ordered(fit(candidates, budget))
 
     def _edit_candidates(self, doc: OpenDocument, line: int) -> list[tuple[float, Snippet]]:
-        usable = [d.uri for d in self.docs if d.usable]
+        def usable(uri: str) -> bool:
+            other = self.docs.get(uri)
+            return other is not None and other.usable
+
         current = self.history.latest(doc.uri)
         hunks = [h for h in self.history.recent(EDIT_LIMIT + 1, usable)
                  if not h.large and not (h is current and h.start - 1 <= line <= h.end)]
@@ -327,7 +332,12 @@ class Engine:
             other = self.docs.get(h.uri)
             if other is None:
                 continue
-            diff = h.diff(other.shown)
+            key = (h.uri, h.seq, h.old_start, other.shown)
+            diff = self._diffs.get(key)
+            if diff is None:
+                if len(self._diffs) > 256:
+                    self._diffs.clear()
+                diff = self._diffs[key] = h.diff(other.shown)
             if not diff or diff.count("\n") > EDIT_MAX_LINES:
                 continue
             out.append((1.5 - rank_ * 0.1, Snippet("edit", other.shown, 0, diff, seq=h.seq)))
@@ -344,13 +354,11 @@ class Engine:
         cached = self._similar.get(doc.uri)
         if cached is not None and cached[0] == key:
             return cached[1]
-        built = 0
         pool = []
         for other in neighbours:
-            if other.windows is None or other.windows_text is not other.text:
-                if built >= MAX_SYNC_WINDOWS:
-                    continue
-                built += 1
+            if (other.windows is None or other.windows_text is not other.text) \
+                    and len(other.text) > SYNC_CHARS:
+                continue  # indexed while idle, used from the next request on
             pool.append((other.uri, other.text, self.docs.windows(other, stop)))
         out: list[tuple[float, Snippet]] = []
         for m in rank(query, pool, limit=SIMILAR_LIMIT):

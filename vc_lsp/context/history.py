@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .text import View, common_affixes
@@ -198,10 +198,10 @@ class EditHistory:
             return None
         return max(doc.hunks, key=lambda h: h.seq)
 
-    def recent(self, limit: int, uris: Iterable[str] | None = None) -> list[Hunk]:
-        """The ``limit`` most recent hunks (of ``uris``, or everywhere), oldest first."""
-        pool = [h for uri in (self._docs if uris is None else uris)
-                for h in self.hunks(uri)]
+    def recent(self, limit: int, accept: Callable[[str], bool] | None = None) -> list[Hunk]:
+        """The ``limit`` most recent hunks (of the documents ``accept`` takes), oldest first."""
+        pool = [h for uri, doc in self._docs.items() if doc.hunks
+                and (accept is None or accept(uri)) for h in doc.hunks]
         pool.sort(key=lambda h: h.seq)
         return pool[-limit:] if limit > 0 else []
 

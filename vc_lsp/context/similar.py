@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..lines import split_lines
+from ..lines import line_starts
 
-WINDOW = 20
 STEP = 10
+WINDOW = 2 * STEP
 QUERY_LINES = 20
 MIN_SCORE = 0.15
 _TOKEN = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{2,}")
@@ -38,24 +38,24 @@ class Windows:
 
     @classmethod
     def build(cls, text: str, stop: frozenset[str]) -> Windows:
-        lines = split_lines(text)
-        starts = [0]
-        for line in lines:
-            starts.append(starts[-1] + len(line))
-        line_tokens = [tokens(line, stop) for line in lines]
+        """Tokens are read once per ``STEP`` lines; a window is two such chunks."""
+        starts = line_starts(text)
+        if starts[-1] == len(text) and len(starts) > 1:
+            starts.pop()  # no empty last line after a final break
+        starts.append(len(text))
+        count = len(starts) - 1
+        chunks = [tokens(text[starts[i]:starts[min(i + STEP, count)]], stop)
+                  for i in range(0, count, STEP)]
         sets: list[frozenset[str]] = []
         postings: dict[str, list[int]] = {}
-        first = 0
-        while lines:
-            window = frozenset().union(*line_tokens[first:first + WINDOW])
+        for w in range(len(chunks)):
+            window = chunks[w] | chunks[w + 1] if w + 1 < len(chunks) else chunks[w]
             sets.append(window)
             for token in window:
-                postings.setdefault(token, []).append(len(sets) - 1)
-            if first + WINDOW >= len(lines):
+                postings.setdefault(token, []).append(w)
+            if w * STEP + WINDOW >= count:
                 break
-            first += STEP
-        every = frozenset(postings)
-        return cls(starts, sets, postings, every)
+        return cls(starts, sets, postings, frozenset(postings))
 
     def text_of(self, source: str, index: int) -> tuple[int, str]:
         """The 0-based first line and the text of window ``index``."""

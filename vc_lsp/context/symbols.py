@@ -70,12 +70,20 @@ class FileSymbols:
     by_name: dict[str, list[Definition]] = field(default_factory=dict)
     members: dict[str, list[Definition]] = field(default_factory=dict)
     texts: dict[tuple[int, int], str] = field(default_factory=dict)  # summaries, once made
+    _scopes: list[tuple[int, int]] | None = None
 
     def __post_init__(self) -> None:
         for d in self.definitions:
             self.by_name.setdefault(d.name, []).append(d)
             if d.container:
                 self.members.setdefault(d.container, []).append(d)
+
+    def scopes(self) -> list[tuple[int, int]]:
+        """Line ranges of functions, methods and types, by first line (made once)."""
+        if self._scopes is None:
+            self._scopes = sorted({(d.line, d.end_line) for d in self.definitions
+                                   if d.kind not in ("constant", "variable", "field")})
+        return self._scopes
 
     def top(self, name: str) -> list[Definition]:
         return [d for d in self.by_name.get(name, ()) if d.top_level]
