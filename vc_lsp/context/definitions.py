@@ -91,7 +91,15 @@ class Definitions:
             found = self._same_package(here, name)
             if found:
                 return found
-        return self._open(here, name)
+        found = self._open(here, name)
+        if found or member == "" or not name[:1].islower():
+            return found
+        # ``order.`` with no type in sight: a colleague would look for ``Order``
+        kind = _pascal(name)
+        if kind == name or kind not in here.bindings and not self.docs.defining(kind):
+            return []
+        return [f for f in self.resolve(here, kind)
+                if f.definition is not None and f.definition.kind in _TYPE_KINDS][:1]
 
     def members(self, here: Here, name: str) -> list[Found]:
         """``name`` as a method or field of some type in the imports or the open documents
@@ -254,8 +262,10 @@ class Definitions:
             source = self.ws.source(where[0])
             if source is None:
                 return []
-            name = where[1][0] if where[1] else imp.name
-            return self._find(source, name, weight, depth)
+            if where[1]:  # a member of the class: ``import static a.B.member``
+                return [Found(source, d, weight) for d in
+                        source.symbols.by_name.get(where[1][0], ())[:2]]
+            return self._find(source, imp.name, weight, depth)
         for source in self._module_sources_at(path, family, imp):
             found = self._find(source, imp.name, weight, depth)
             if found:
@@ -407,6 +417,14 @@ def _container(symbols: syms.FileSymbols, d: syms.Definition) -> syms.Definition
         if holder.start <= d.start < holder.end:
             return holder
     return None
+
+
+_TYPE_KINDS = frozenset({"class", "interface", "struct", "enum", "trait", "type"})
+
+
+def _pascal(name: str) -> str:
+    """``user_repo`` and ``userRepo`` -> ``UserRepo``."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
 
 
 def _prefixed(names: list[str], partial: str, limit: int) -> list[str]:

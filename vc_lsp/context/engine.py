@@ -136,6 +136,8 @@ class Engine:
         here = self.defs.here(doc, symbols)
         uses, scope_text = self._uses(doc, view, offset, line, symbols) \
             if options.definitions else ([], "")
+        if options.definitions and symbols is not None:
+            uses = _dedupe(uses + _imported_uses(symbols))
         candidates: list[tuple[float, Snippet]] = []
         if options.definitions and uses:
             key = (tuple(uses), id(symbols), self.docs.generation, self.ws.generation, shown)
@@ -261,8 +263,11 @@ class Engine:
             parts = _SPLIT.split(match.group(0))
             distance = abs(line - cursor_line)
             head = parts[0]
-            if head not in stop and len(head) > 1:
+            # a one-letter name only as a qualifier: Go's ``m.User``, not a loop variable
+            if head not in stop and (len(head) > 1 or len(parts) > 1):
                 out.append(_Use(head, parts[1] if len(parts) > 1 else None, distance))
+            for k in range(2, len(parts)):  # ``a.b.c.f``: the module may be ``a.b.c``
+                out.append(_Use(".".join(parts[:k]), parts[k], distance))
             for part in parts[1:]:
                 if part not in stop and len(part) > 1:
                     out.append(_Use(part, "", distance))  # "": a member of something
@@ -281,7 +286,8 @@ class Engine:
             else:
                 found = defs.resolve(here, use.name, use.member)  # type: ignore[arg-type]
             for f in found[:2]:
-                if f.weight <= 0.6 and use.name in local_names:
+                if f.weight <= 0.6 and use.name in local_names and f.definition is not None \
+                        and f.definition.name == use.name:
                     continue  # a local variable that happens to share a name
                 for g in [f, *defs.related(f)]:
                     if g.key in seen or self._visible(g, doc, shown):
@@ -373,6 +379,21 @@ class Engine:
     def forget(self, uri: str) -> None:
         self._stable.pop(uri, None)
         self._similar.pop(uri, None)
+
+
+IMPORTED_DISTANCE = 60  # names a file imports count as used this far from the cursor
+MAX_IMPORTED = 12
+
+
+def _imported_uses(symbols: FileSymbols) -> list[_Use]:
+    """What the file imports by name is what it uses: candidates after the nearby names."""
+    out = []
+    for imp in symbols.imports:
+        if imp.alias and imp.name is not None and not imp.reexport:
+            out.append(_Use(imp.alias, None, IMPORTED_DISTANCE))
+            if len(out) >= MAX_IMPORTED:
+                break
+    return out
 
 
 def _dedupe(uses: list[_Use]) -> list[_Use]:

@@ -138,6 +138,11 @@ class EditHistory:
         doc.expected.clear()
         doc.insertion = None
         prefix, suffix = common_affixes(old, text)
+        while prefix and (_inside_crlf(old, prefix) or _inside_crlf(text, prefix)):
+            prefix -= 1  # a change never starts between the two halves of a CRLF ...
+        while suffix and (_inside_crlf(old, len(old) - suffix)
+                          or _inside_crlf(text, len(text) - suffix)):
+            suffix -= 1  # ... nor ends there
         vo, vn = View(old), View(text)
         a = vo.line_of(prefix)
         b = vo.line_of(len(old) - suffix) + 1  # old lines a .. b-1 were touched
@@ -204,6 +209,10 @@ class EditHistory:
                 and (accept is None or accept(uri)) for h in doc.hunks]
         pool.sort(key=lambda h: h.seq)
         return pool[-limit:] if limit > 0 else []
+
+
+def _inside_crlf(text: str, offset: int) -> bool:
+    return 0 < offset < len(text) and text[offset - 1] == "\r" and text[offset] == "\n"
 
 
 def _moved(h: Hunk, delta: int) -> Hunk:

@@ -38,7 +38,11 @@ class View:
         text = self.text
         nl = text.rfind("\n", 0, offset)
         if self.cr:
-            nl = max(nl, text.rfind("\r", 0, offset))
+            cr = text.rfind("\r", 0, offset)
+            if cr > nl:
+                if text.startswith("\n", cr + 1):  # ``offset`` is inside this CRLF
+                    return self.start(cr)
+                return cr + 1
         return nl + 1
 
     def end(self, offset: int) -> int:
