@@ -37,10 +37,10 @@ from vc_lsp.inline.service import CompletionQuery, InlineCompleter
 from vc_lsp.notify import Notifier
 from vc_lsp.upstream.client import UpstreamClient
 
-WORDS = ("order invoice customer cart item price total tax discount account user session "
-         "token cache store record report event queue batch page query filter sort limit "
-         "offset region country currency amount balance ledger payment refund shipment "
-         "address status level score rating review message channel").split()
+WORDS = """order invoice customer cart item price total tax discount account user session token
+cache store record report event queue batch page query filter sort limit offset region
+country currency amount balance ledger payment refund shipment address status level
+score rating review message channel""".split()  # noqa: SIM905
 
 
 def pct(values: list[float], q: float) -> float:
@@ -66,9 +66,9 @@ def synthetic_module(rng: random.Random, index: int, lines: int, modules: int) -
                     f"        if {c} > self.{a}:", f"            return {c} - self.{a}",
                     f"        return self.{a} * {c}", ""]
         else:
-            out += [f"def {a}_{b}_{n}({a}, {c}=None):", f"    total = 0",
+            out += [f"def {a}_{b}_{n}({a}, {c}=None):", "    total = 0",
                     f"    for {b} in {a}:", f"        if {b} and {c}:",
-                    f"            total += len(str({b})) + {n}", f"    return total", ""]
+                    f"            total += len(str({b})) + {n}", "    return total", ""]
         n += 1
     out.append(f"def {WORDS[index % len(WORDS)]}_helper_{index}(value):")
     out.append("    return value")
@@ -152,7 +152,8 @@ def reuse(lines: int, chars: int) -> None:
         rng = random.Random(3)
         previous = None
         shares: list[float] = []
-        for version, (text, offset) in enumerate(typing(text, 300, lines, chars, rng), 1):
+        for version, (typed, offset) in enumerate(typing(text, 300, lines, chars, rng), 1):
+            text = typed
             context.on_change(uri, text, version, [])
             body = serialized(completer, uri, text, offset, settings)
             if previous is not None:
@@ -169,7 +170,7 @@ def cost(docs: int, doc_lines: int, lines: int, chars: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         paths = make_project(root, docs, doc_lines)
-        context, completer = service(root, settings)
+        context, _completer = service(root, settings)
         texts = {p.as_uri(): p.read_text() for p in paths}
         started = time.perf_counter()
         for version, (uri, text) in enumerate(texts.items()):

@@ -107,7 +107,8 @@ CASES = [
         "scripts/run.py", ("def parse_line(line: str) -> list[str]",),
         opened=("scripts/helpers.py",)),
     Case("py-variable-named-after-its-class", "python", {
-        "models.py": "class ShoppingCart:\n    def add_item(self, sku: str, qty: int = 1) -> None:\n"
+        "models.py": "class ShoppingCart:\n"
+                     "    def add_item(self, sku: str, qty: int = 1) -> None:\n"
                      "        ...\n",
         "checkout.py": "def fill(shopping_cart, skus):\n    for sku in skus:\n"
                        "        shopping_cart.|\n"},
@@ -252,7 +253,8 @@ CASES = [
                                   "        return Pricing.withTax(|);\n    }\n}\n"},
         "src/com/acme/Shop.java", ("static double withTax(double net, double rate)",)),
     Case("java-static-import", "java", {
-        "src/com/acme/util/Strings.java": "package com.acme.util;\n\npublic final class Strings {\n"
+        "src/com/acme/util/Strings.java": "package com.acme.util;\n\n"
+                                          "public final class Strings {\n"
                                           "    public static String pad(String s, int width) {\n"
                                           "        return s;\n    }\n}\n",
         "src/com/acme/App.java": "package com.acme;\n\nimport static com.acme.util.Strings.pad;\n\n"

@@ -23,7 +23,7 @@ def test_typing_a_line_enter_and_the_next_is_one_hunk() -> None:
     h = EditHistory()
     h.open(URI, BASE)
     at = BASE.index("line 5") + len("line 5")
-    text, at = typed(h, BASE, at, " = compute()\nnew_line(1)")
+    typed(h, BASE, at, " = compute()\nnew_line(1)")
     [hunk] = h.hunks(URI)
     assert hunk.start == 5 and hunk.old_start == 5
     assert hunk.old[0] == "line 5"

@@ -6,10 +6,10 @@ import json
 import random
 
 from vc_lsp.context import PromptContext, Snippet
+from vc_lsp.context.text import View
 from vc_lsp.inline import prompt
 from vc_lsp.inline.context import GRID, cut
 from vc_lsp.privacy import Redaction
-from vc_lsp.context.text import View
 
 DOC = "".join(f"line_{i:03d} = compute({i})\n" for i in range(400))
 

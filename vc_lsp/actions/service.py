@@ -10,8 +10,8 @@ up the HTTP stream at once.
 from __future__ import annotations
 
 import asyncio
-import logging
 import dataclasses
+import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -224,8 +224,8 @@ class ActionService:
             await progress.begin(plan.title, session.cancel,
                                  message=f"{plan.file_name} {plan.lines_label}")
             if session.stop_reason is None:
-                request, redaction = self._chat(plan, settings)
-                reader = self._read(uri, KIND_EDIT, request, _restoring(session, redaction))
+                chat, redaction = self._chat(plan, settings)
+                reader = self._read(uri, KIND_EDIT, chat, _restoring(session, redaction))
             outcome = await session.run()
         finally:
             if reader is not None and not reader.done():
@@ -265,8 +265,8 @@ class ActionService:
                                  message=f"{plan.file_name} {plan.lines_label}")
             await session.open()
             if session.stopped is None:
-                request, redaction = self._chat(plan, settings)
-                reader = self._read(uri, kind, request, _restoring(session, redaction))
+                chat, redaction = self._chat(plan, settings)
+                reader = self._read(uri, kind, chat, _restoring(session, redaction))
             await session.run()
         finally:
             if reader is not None and not reader.done():

@@ -96,7 +96,7 @@ class Definitions:
             return found
         # ``order.`` with no type in sight: a colleague would look for ``Order``
         kind = _pascal(name)
-        if kind == name or kind not in here.bindings and not self.docs.defining(kind):
+        if kind == name or (kind not in here.bindings and not self.docs.defining(kind)):
             return []
         return [f for f in self.resolve(here, kind)
                 if f.definition is not None and f.definition.kind in _TYPE_KINDS][:1]
@@ -377,8 +377,7 @@ class Definitions:
             out += [Found(source, d, 0.6) for d in symbols.top(name)[:1]]
         if len(out) > MAX_OPEN_MATCHES:
             base = os.path.dirname(here.path or "")
-            out.sort(key=lambda f: (-len(os.path.commonprefix([base, f.source.path])),
-                                    f.source.path))
+            out.sort(key=lambda f: (-_shared_folders(base, f.source.path), f.source.path))
             out = out[:MAX_OPEN_MATCHES]
         return out
 
@@ -427,9 +426,18 @@ def _pascal(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
 
 
+def _shared_folders(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a.split(os.sep), os.path.dirname(b).split(os.sep), strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
 def _prefixed(names: list[str], partial: str, limit: int) -> list[str]:
     at = bisect.bisect_left(names, partial)
-    out = []
+    out: list[str] = []
     while at < len(names) and names[at].startswith(partial) and len(out) < limit:
         out.append(names[at])
         at += 1

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .definitions import Definitions, Found
+from .definitions import Definitions, Found, Here
 from .documents import Documents, OpenDocument
 from .history import EditHistory
 from .languages import spec_for
@@ -273,7 +273,7 @@ class Engine:
                     out.append(_Use(part, "", distance))  # "": a member of something
         return out
 
-    def _definition_candidates(self, here: object, uses: list[_Use], shown: tuple[int, int],
+    def _definition_candidates(self, here: Here, uses: list[_Use], shown: tuple[int, int],
                                doc: OpenDocument, *, locals_text: str = ""
                                ) -> list[tuple[float, Snippet]]:
         defs = self.defs
@@ -282,9 +282,9 @@ class Engine:
         seen: set[tuple[str, int]] = set()
         for use in uses:
             if use.member == "":
-                found = defs.members(here, use.name)  # type: ignore[arg-type]
+                found = defs.members(here, use.name)
             else:
-                found = defs.resolve(here, use.name, use.member)  # type: ignore[arg-type]
+                found = defs.resolve(here, use.name, use.member)
             for f in found[:2]:
                 if f.weight <= 0.6 and use.name in local_names and f.definition is not None \
                         and f.definition.name == use.name:
@@ -307,7 +307,7 @@ class Engine:
         d = f.definition
         return d.line >= shown[0] and d.end_line <= shown[1]
 
-    def _near(self, doc: OpenDocument, view: View, offset: int, line: int, here: object,
+    def _near(self, doc: OpenDocument, view: View, offset: int, line: int, here: Here,
               shown: tuple[int, int], stable: tuple[Snippet, ...], budget: int
               ) -> tuple[Snippet, ...]:
         text = doc.text
@@ -318,7 +318,7 @@ class Engine:
                                                  doc)
         if partial is not None and partial.group(2) and len(partial.group(2)) >= 2:
             word = partial.group(2)
-            found = self.defs.complete(here, word, partial.group(1), 3)  # type: ignore[arg-type]
+            found = self.defs.complete(here, word, partial.group(1), 3)
             candidates += [(0.5 * f.weight, self._snippet(f)) for f in found
                            if not self._visible(f, doc, shown)]
         taken = {(s.path, s.line) for s in stable}
@@ -368,9 +368,9 @@ class Engine:
             pool.append((other.uri, other.text, self.docs.windows(other, stop)))
         out: list[tuple[float, Snippet]] = []
         for m in rank(query, pool, limit=SIMILAR_LIMIT):
-            other = self.docs.get(m.uri)
-            if other is not None:
-                out.append((m.score, Snippet("similar", other.shown, m.line + 1,
+            match = self.docs.get(m.uri)
+            if match is not None:
+                out.append((m.score, Snippet("similar", match.shown, m.line + 1,
                                              m.text.rstrip("\r\n"))))
         key = (query, tuple((d.uri, d.version, d.windows_text is d.text) for d in neighbours))
         self._similar[doc.uri] = (key, out)

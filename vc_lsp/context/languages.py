@@ -159,19 +159,21 @@ class Spec:
 
 
 _COMMON_STOP = frozenset("""
-if else elif for while do return break continue true false True False None null nil undefined
-new delete this self Self super class struct enum interface trait type fn func function def let
-var const static public private protected final abstract import export from as in is not and or
-try catch except finally raise throw with yield await async lambda pass case switch default match
-package module use mod impl pub mut ref where crate extends implements instanceof typeof void int
-str string bool boolean float double char byte long short uint usize isize i32 i64 u8 u32 u64 f32
-f64 any unknown never object Object String Number Boolean Array Map Set Promise List Dict Optional
-len print println printf fmt range make append error err ok Ok Err Some Vec Box Option Result
-console log require exports module args kwargs cls id key value item items data result i j k n x
-y z e v s t a b c f fn_ it get set add
-""".split())
+if else elif for while do return break continue true false True False None null nil
+undefined new delete this self Self super class struct enum interface trait type fn func
+function def let var const static public private protected final abstract import export from
+as in is not and or try catch except finally raise throw with yield await async lambda pass
+case switch default match package module use mod impl pub mut ref where crate extends
+implements instanceof typeof void int str string bool boolean float double char byte long
+short uint usize isize i32 i64 u8 u32 u64 f32 f64 any unknown never object Object String
+Number Boolean Array Map Set Promise List Dict Optional len print println printf fmt range
+make append error err ok Ok Err Some Vec Box Option Result console log require exports
+module args kwargs cls id key value item items data result i j k n x y z e v s t a b c f fn_
+it get set add
+""".split())  # noqa: SIM905
 
-_PY_STOP = _COMMON_STOP | frozenset("dict list tuple isinstance getattr setattr hasattr".split())
+_PY_STOP = _COMMON_STOP | frozenset(
+    ["dict", "list", "tuple", "isinstance", "getattr", "setattr", "hasattr"])
 
 SPECS: dict[str, Spec] = {
     "python": Spec("python", _PYTHON, frozenset({"function_definition"}),

@@ -104,8 +104,9 @@ def _query(spec: Spec, language_id: str) -> Query | None:
         return None
     from tree_sitter import Query
 
-    query = _queries[key] = Query(grammar, spec.query)
-    return query
+    made: Query = Query(grammar, spec.query)
+    _queries[key] = made
+    return made
 
 
 def parse(language_id: str, source: bytes, old: Tree | None = None) -> Tree | None:
@@ -343,11 +344,12 @@ def _js_imports(root: Node, source: bytes) -> tuple[list[Import], str]:
                     out.extend(_js_clause(clause, source, src))
         elif child.type == "export_statement" and child.child_by_field_name("source"):
             src = _string_value(source, child.child_by_field_name("source"))
-            clause = next((c for c in child.named_children if c.type == "export_clause"), None)
+            exported = next((c for c in child.named_children if c.type == "export_clause"),
+                            None)
             namespace = next((c for c in child.named_children if c.type == "namespace_export"),
                              None)
-            if clause is not None:
-                for spec in clause.named_children:
+            if exported is not None:
+                for spec in exported.named_children:
                     name = _text(source, spec.child_by_field_name("name"))
                     alias = _text(source, spec.child_by_field_name("alias")) or name
                     out.append(Import(src, name, alias, reexport=True))

@@ -8,12 +8,7 @@ touches only the lines it looks at. Line breaks are LSP's: ``\\n``, ``\\r\\n`` a
 
 from __future__ import annotations
 
-import re
 from typing import AnyStr
-
-IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
-# Qualified uses, ``a.b`` and ``a::b``: the qualifier is what an import binds.
-QUALIFIED = re.compile(r"([A-Za-z_$][A-Za-z0-9_$]*)[ \t]*(?:\.|::)[ \t]*([A-Za-z_$][A-Za-z0-9_$]*)?")
 
 
 class View:

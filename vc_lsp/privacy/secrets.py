@@ -133,7 +133,8 @@ def _scan(text: str, config: bool) -> list[tuple[int, int]]:
     for stem in _STEMS:
         at = lowered.find(stem)
         while at >= 0:
-            end = _IDENT_CHARS.match(lowered, at).end()
+            ident = _IDENT_CHARS.match(lowered, at)
+            end = ident.end() if ident else at + len(stem)
             start = at
             while start and (lowered[start - 1].isalnum() or lowered[start - 1] in "_.-"):
                 start -= 1
@@ -144,9 +145,9 @@ def _scan(text: str, config: bool) -> list[tuple[int, int]]:
                 continue
             password = stem in ("pass", "pwd")
             for pattern, group in rules:
-                match = pattern.match(text, end)
-                if match and _plausible(match.group(group), password):
-                    found.append(match.span(group))
+                assigned = pattern.match(text, end)
+                if assigned and _plausible(assigned.group(group), password):
+                    found.append(assigned.span(group))
                     break
             at = lowered.find(stem, end)
     found.sort()
