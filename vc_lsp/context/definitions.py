@@ -13,12 +13,13 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import time
 from dataclasses import dataclass
 
 from . import symbols as syms
 from .documents import Documents, OpenDocument
 from .resolve import Resolver
-from .workspace import Source, Workspace
+from .workspace import RECHECK_S, Source, Workspace
 
 MAX_DEPTH = 3  # re-exports followed
 _TYPE_NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*\b")
@@ -61,6 +62,7 @@ class Definitions:
         self.ws = workspace
         self.resolver = Resolver(workspace)
         self._sources_cache: tuple[object, list[Source]] = (None, [])
+        self._files: dict[tuple[object, ...], tuple[float, list[str]]] = {}
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -314,7 +316,28 @@ class Definitions:
 
     def _module_sources_at(self, path: str, family: str, imp: syms.Import,
                            here_symbols: syms.FileSymbols | None = None) -> list[Source]:
-        """The files that make up the module ``imp`` names, seen from ``path``."""
+        """The sources that make up the module ``imp`` names, seen from ``path``."""
+        package = here_symbols.package if here_symbols is not None else ""
+        key = (os.path.dirname(path), family, imp.module, imp.name, imp.level, imp.wildcard,
+               package)
+        now = time.monotonic()
+        cached = self._files.get(key)
+        if cached is not None and now - cached[0] < RECHECK_S:
+            files = cached[1]
+        else:
+            files = self._module_files(path, family, imp, here_symbols)
+            if len(self._files) > 4096:
+                self._files.clear()
+            self._files[key] = (now, files)
+        out = []
+        for file in files:
+            source = self.ws.source(file)
+            if source is not None:
+                out.append(source)
+        return out
+
+    def _module_files(self, path: str, family: str, imp: syms.Import,
+                      here_symbols: syms.FileSymbols | None) -> list[str]:
         r = self.resolver
         files: list[str] = []
         if family == "python":
@@ -338,12 +361,7 @@ class Definitions:
             else:
                 where = r.java(path, package, imp.module)
                 files = [where[0]] if where is not None else []
-        out = []
-        for file in files:
-            source = self.ws.source(file)
-            if source is not None:
-                out.append(source)
-        return out
+        return files
 
     def _same_package(self, here: Here, name: str) -> list[Found]:
         if not here.path:

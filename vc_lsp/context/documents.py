@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from tree_sitter import Tree
 
 KEEP_TREES = 12
+SYNC_CHARS = 24_000  # a stale document this small is re-read within a request; larger ones
+#                      when the editor is idle (unless their tree is kept: then it is cheap)
 STALE_CHANGES = 400  # the document being typed in is re-read after this many changes anyway
 
 

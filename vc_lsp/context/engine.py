@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .definitions import Definitions, Found, Here
-from .documents import Documents, OpenDocument
+from .documents import SYNC_CHARS, Documents, OpenDocument
 from .history import EditHistory
 from .languages import spec_for
 from .similar import QUERY_LINES, rank, tokens
@@ -34,8 +34,7 @@ SCOPE_BELOW = 12  # ... and below
 AROUND = (20, 8)  # lines read when the cursor is in no definition
 MAX_USES = 40
 MAX_NEAR_USES = 12
-MAX_SYNC_INDEX = 4  # stale open documents re-read within one request (the rest when idle) ...
-SYNC_CHARS = 24_000  # ... if they are this small or their tree is kept (an incremental read)
+MAX_SYNC_INDEX = 4  # stale open documents re-read within one request (the rest when idle)
 NEIGHBOURS = 20  # most recently used documents searched for similar code
 SIMILAR_LIMIT = 3
 EDIT_LIMIT = 4

@@ -2,10 +2,10 @@
 
 Each document is cut into overlapping windows of ``WINDOW`` lines every ``STEP`` lines; each
 window keeps the set of its identifier tokens (keywords dropped). A request scores windows by
-Jaccard similarity with the tokens of the lines just above the cursor. An inverted index per
-document (token -> windows) means only windows sharing a token are ever looked at, and the
-query leaves out the line being typed, so typing along a line asks the same question (and hits
-the cache) until the cursor moves to another line.
+Jaccard similarity with the tokens of the lines just above the cursor. Each window's tokens are
+a bit set over its document's vocabulary, so scoring a window is one ``&`` and a bit count, and
+the query leaves out the line being typed, so typing along a line asks the same question (and
+hits the cache) until the cursor moves to another line.
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ def tokens(text: str, stop: frozenset[str]) -> frozenset[str]:
 
 @dataclass(slots=True)
 class Windows:
-    """One document's windows: where each starts, its tokens, and token -> windows."""
+    """One document's windows: where each starts, and its tokens as a bit set."""
 
     starts: list[int]  # offsets of line starts (one per line, plus the end)
-    sets: list[frozenset[str]]
-    postings: dict[str, list[int]]
+    vocabulary: dict[str, int]  # token -> bit
+    masks: list[int]
+    sizes: list[int]
     all_tokens: frozenset[str]
 
     @classmethod
@@ -44,18 +45,23 @@ class Windows:
             starts.pop()  # no empty last line after a final break
         starts.append(len(text))
         count = len(starts) - 1
-        chunks = [tokens(text[starts[i]:starts[min(i + STEP, count)]], stop)
-                  for i in range(0, count, STEP)]
-        sets: list[frozenset[str]] = []
-        postings: dict[str, list[int]] = {}
+        vocabulary: dict[str, int] = {}
+        chunks: list[int] = []
+        sizes: list[int] = []
+        for i in range(0, count, STEP):
+            mask = 0
+            for token in tokens(text[starts[i]:starts[min(i + STEP, count)]], stop):
+                bit = vocabulary.setdefault(token, len(vocabulary))
+                mask |= 1 << bit
+            chunks.append(mask)
+        masks: list[int] = []
         for w in range(len(chunks)):
-            window = chunks[w] | chunks[w + 1] if w + 1 < len(chunks) else chunks[w]
-            sets.append(window)
-            for token in window:
-                postings.setdefault(token, []).append(w)
+            mask = chunks[w] | chunks[w + 1] if w + 1 < len(chunks) else chunks[w]
+            masks.append(mask)
+            sizes.append(mask.bit_count())
             if w * STEP + WINDOW >= count:
                 break
-        return cls(starts, sets, postings, frozenset(postings))
+        return cls(starts, vocabulary, masks, sizes, frozenset(vocabulary))
 
     def text_of(self, source: str, index: int) -> tuple[int, str]:
         """The 0-based first line and the text of window ``index``."""
@@ -65,16 +71,22 @@ class Windows:
 
     def best(self, query: frozenset[str]) -> tuple[float, int]:
         """The best window's Jaccard score and index (``(0, -1)`` when nothing is shared)."""
-        shared: dict[int, int] = {}
+        vocabulary = self.vocabulary
+        wanted = 0
         for token in query:
-            for w in self.postings.get(token, ()):
-                shared[w] = shared.get(w, 0) + 1
+            bit = vocabulary.get(token)
+            if bit is not None:
+                wanted |= 1 << bit
+        if not wanted:
+            return 0.0, -1
         best, where = 0.0, -1
         size = len(query)
-        for w, common in shared.items():
-            score = common / (size + len(self.sets[w]) - common)
-            if score > best or (score == best and w < where):
-                best, where = score, w
+        for w, mask in enumerate(self.masks):
+            common = (wanted & mask).bit_count()
+            if common:
+                score = common / (size + self.sizes[w] - common)
+                if score > best:
+                    best, where = score, w
         return best, where
 
 
@@ -87,7 +99,7 @@ class Match:
 
 
 def rank(query: frozenset[str], docs: Iterable[tuple[str, str, Windows]], *, limit: int,
-         prefilter: int = 6) -> list[Match]:
+         prefilter: int = 4) -> list[Match]:
     """The best window of each document, the ``limit`` best overall, above ``MIN_SCORE``.
 
     Documents are first ordered by how many query tokens they hold at all, and only the best
