@@ -191,7 +191,7 @@ async def test_complete_prints_the_cleaned_completion(keyed: FakeUpstream,
     assert "1 suggestion from fake-model in" in run.err
     (req,) = keyed.chat_requests
     assert "    return <FILL_HERE>\n" in user_prompt(req)
-    assert "File: add.py (python)" in user_prompt(req)
+    assert '<file path="add.py" language="python">' in user_prompt(req)
 
 
 async def test_complete_columns_count_characters(keyed: FakeUpstream, tmp_path: Path) -> None:
@@ -206,7 +206,7 @@ async def test_complete_columns_count_characters(keyed: FakeUpstream, tmp_path: 
     assert result["items"] == ["s.length;"] and result["model"] == "fake-model"
     prompt = user_prompt(keyed.chat_requests[0])
     assert 'const s = "日本語😀"; const n = <FILL_HERE>' in prompt
-    assert "(typescript)" in prompt
+    assert 'language="typescript"' in prompt
 
 
 async def test_complete_line_only_means_end_of_line(keyed: FakeUpstream,

@@ -7,6 +7,7 @@ from lsprotocol import types
 
 from tests.conftest import change, inline_texts, open_doc
 from tests.fakes.upstream import FakeUpstream, Reply
+from tests.prompts import as_sent
 
 URI = "file:///project/名前.py"
 HOLE = "<FILL_HERE>"
@@ -27,8 +28,7 @@ async def test_cursor_after_cjk_and_emoji(lsp, upstream: FakeUpstream, encoding:
     async with lsp(encoding=encoding) as client:
         open_doc(client, URI, f"# 注释 🚀\n{line}\nprint(greeting)\n")
         assert await inline_texts(client, URI, 1, units(line, encoding)) == ["name"]
-    prompt = upstream.chat_requests[0].json["messages"][-1]["content"]
-    assert f"{line}{HOLE}\nprint(greeting)" in prompt
+    assert f"{line}{HOLE}\nprint(greeting)" in as_sent(upstream.chat_requests[0].json)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
@@ -82,8 +82,8 @@ async def test_characters_that_are_not_lsp_line_breaks_keep_the_hole_on_its_line
         open_doc(client, URI, f"# page one{other}page two\nvalue = \nprint(value)\n")
         change(client, URI, 1, 1, 8, "1 + ")
         assert await inline_texts(client, URI, 1, 12) == ["total"]
-    prompt = upstream.chat_requests[0].json["messages"][-1]["content"]
-    assert f"value = 1 + {HOLE}\nprint(value)" in prompt
+    sent = as_sent(upstream.chat_requests[0].json)
+    assert sent == f"# page one{other}page two\nvalue = 1 + {HOLE}\nprint(value)\n"
 
 
 async def test_a_cr_only_document(lsp, upstream: FakeUpstream) -> None:
@@ -91,4 +91,4 @@ async def test_a_cr_only_document(lsp, upstream: FakeUpstream) -> None:
     async with lsp() as client:
         open_doc(client, URI, "a = 1\rb = \rprint(b)\r")
         assert await inline_texts(client, URI, 1, 4) == ["2"]
-    assert f"b = {HOLE}\rprint(b)" in upstream.chat_requests[0].json["messages"][-1]["content"]
+    assert f"b = {HOLE}\rprint(b)" in as_sent(upstream.chat_requests[0].json)

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VSCODE = ROOT / "editors" / "vscode"
 SCHEMA: dict[str, Any] = json.loads((ROOT / "vc_lsp" / "settings.schema.json").read_text("utf-8"))
 PACKAGE: dict[str, Any] = json.loads((VSCODE / "package.json").read_text("utf-8"))
-COPIED = ("type", "default", "minimum", "maximum", "enum", "pattern", "minLength", "description")
+COPIED = ("type", "default", "items", "minimum", "maximum", "enum", "pattern", "minLength",
+          "description")
 FIX = "run `npm run sync-settings` in editors/vscode and commit package.json"
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
+from .config import Settings
 from .documents import Document
 
 Changes = Sequence[types.TextDocumentContentChangeEvent]
@@ -29,7 +30,7 @@ class Feature:
     def on_close(self, uri: str) -> None:
         """A document was closed: forget what was kept for it."""
 
-    def on_settings(self) -> None:
+    def on_settings(self, settings: Settings) -> None:
         """Settings changed: drop what was computed under the old ones."""
 
     async def shutdown(self) -> None:

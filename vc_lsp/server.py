@@ -17,6 +17,7 @@ from pygls.lsp.server import LanguageServer
 from . import __version__
 from .actions.service import ActionService
 from .config import Settings, SettingsStore
+from .context import ContextService
 from .feature import Feature
 from .inline.service import InlineCompleter
 from .notify import Notifier
@@ -41,14 +42,32 @@ class VcServer(LanguageServer):
         self.work = Work()
         self.upstream = UpstreamClient(self.settings_store.current)
         self.features: list[Feature] = []
-        self.inline = self.add_feature(InlineCompleter(self.upstream, self.work, self.notifier))
+        # Order matters once: the actions see a change before the context's edit history
+        # does, so they can mark their own edit's echo as not the user's.
+        self.context = ContextService(self.settings_store.current, self._roots)
+        self.inline = self.add_feature(InlineCompleter(self.upstream, self.work, self.notifier,
+                                                       context=self.context))
         self.actions = self.add_feature(ActionService(self, self.upstream, self.work,
-                                                      self.notifier))
+                                                      self.notifier, context=self.context))
+        self.add_feature(self.context)
 
     def add_feature(self, feature: F) -> F:
         """Register a feature's lifecycle hooks; the one step a new feature needs here."""
         self.features.append(feature)
         return feature
+
+    def _roots(self) -> list[str]:
+        """The workspace folders (for paths shown to the model and for imports)."""
+        from pygls.uris import to_fs_path
+
+        try:
+            workspace = self.workspace
+        except RuntimeError:  # not initialized yet
+            return []
+        roots = [to_fs_path(f.uri) for f in workspace.folders.values()]
+        if workspace.root_path:
+            roots.append(workspace.root_path)
+        return [r for r in roots if r]
 
     def _show(self, message: str, kind: types.MessageType) -> None:
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
@@ -61,7 +80,7 @@ class VcServer(LanguageServer):
         remember_env_secret(current.api_key_env)  # scrub a newly named key from logs
         self.upstream.configure(current)
         for feature in self.features:
-            feature.on_settings()
+            feature.on_settings(current)
 
     async def request_settings(self) -> Settings:
         """The settings snapshot a request works with, taken when it arrives; waits briefly

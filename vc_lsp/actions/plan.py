@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
+from ..context import Snippet
 from ..documents import Document, file_name
 from ..indent import lead, width
 from . import instruction, regions
@@ -48,6 +49,7 @@ class Plan:
     task: str
     shape: Shape
     diagnostics: tuple[Diagnostic, ...] = ()
+    context: tuple[Snippet, ...] = ()  # definitions the code uses, from other places
 
     @property
     def lines_label(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..context import render
 from .plan import Plan
 
 _BACKTICKS = re.compile(r"`{3,}")
@@ -49,6 +50,9 @@ def messages(plan: Plan) -> list[dict[str, str]]:
     fence = fence_for(plan.before, plan.code, plan.after)
     lang = plan.language or ""
     parts = [f"File: {plan.file_name}" + (f" (language: {lang})" if lang else "")]
+    if plan.context:
+        parts.insert(0, "Definitions from other places that this code uses:\n"
+                     + render.snippets(plan.context))
     if plan.before.strip():
         parts.append(f"Code before the region:\n{_block(fence, lang, plan.before)}")
     label = plan.lines_label

@@ -9,8 +9,10 @@ tells the edit's echo from the user's typing. Each session owns its upstream rea
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -19,6 +21,7 @@ from ..config import Settings
 from ..documents import Document, file_name, snapshot
 from ..feature import Changes, Feature
 from ..notify import Notifier
+from ..privacy import Redaction
 from ..upstream.client import ChatRequest, UpstreamClient
 from ..work import Job, Kind, Work
 from . import plan as planning
@@ -28,9 +31,12 @@ from .edit_stream import EditSession, Outcome, sentence
 from .editor import Editor
 from .explain import ExplainSession
 from .progress import Progress
-from .reader import Session, pump
+from .reader import Session, Sink, pump
 from .regions import lines_label
 from .writer import RegionWriter, Status
+
+if TYPE_CHECKING:
+    from ..context import ContextService
 
 log = logging.getLogger(__name__)
 ACTION_KINDS = (Kind.EDIT, Kind.EXPLAIN)
@@ -57,8 +63,9 @@ class _Record:
 
 class ActionService(Feature):
     def __init__(self, server: LanguageServer, upstream: UpstreamClient, work: Work,
-                 notifier: Notifier) -> None:
+                 notifier: Notifier, *, context: ContextService | None = None) -> None:
         self.editor = Editor(server)
+        self._context = context
         self._server = server
         self._upstream = upstream
         self._work = work
@@ -125,6 +132,8 @@ class ActionService(Feature):
             return
         if foreign and record.session is not None:
             record.session.typed()
+        elif not foreign and self._context is not None:  # our edit's echo: not the user's
+            self._context.history.expect(doc.uri, doc.source)
 
     def on_close(self, uri: str) -> None:
         record = self._records.pop(uri, None)
@@ -218,14 +227,20 @@ class ActionService(Feature):
         the editor overlaps the model's time to the first token.
         """
         job.stop_with(session.cancel)
+        chat, redaction = self._chat(plan, settings)
         session.reading.attach(self._work.run_task(
-            pump(self._upstream, self._chat(plan, settings), session),
+            pump(self._upstream, chat, _restoring(session, redaction)),
             f"{plan.action.name} reader"))
         await progress.begin(plan.title, session.cancel,
                              message=f"{plan.file_name} {plan.lines_label}")
 
     def _plan(self, request: Request, settings: Settings
               ) -> tuple[Document, planning.Plan] | None:
+        if self._context is not None and self._context.excluded(request.uri) is not None:
+            message = self._context.refusal(request.uri)
+            if message:
+                self._say(message)
+            return None
         doc = snapshot(self._server.workspace, request.uri)
         if doc is None:
             self._say(f"vc-lsp: {file_name(request.uri)} is not open in the editor; "
@@ -239,13 +254,50 @@ class ActionService(Feature):
         if isinstance(made, planning.Problem):
             self._say(made.message)
             return None
+        if self._context is not None:  # the definitions the region uses, from other places
+            shown = (made.span.start - len(made.before), made.span.end + len(made.after))
+            made = dataclasses.replace(made, context=self._context.region(
+                doc.uri, doc.source, made.span.start, max(made.span.end, made.span.start),
+                doc.language_id or "", doc.version, shown, settings))
         return doc, made
 
     @staticmethod
-    def _chat(plan: planning.Plan, s: Settings) -> ChatRequest:
-        return ChatRequest.for_feature(s, "actions", prompts.messages(plan))
+    def _chat(plan: planning.Plan, s: Settings) -> tuple[ChatRequest, Redaction | None]:
+        """The request, and the secrets replaced in it (put back into the answer)."""
+        messages = prompts.messages(plan)
+        redaction = Redaction() if s.context.redact_secrets else None
+        if redaction is not None:
+            messages = redaction.messages(messages)
+        return ChatRequest.for_feature(s, "actions", messages), redaction
 
     def _say(self, message: str,
              kind: types.MessageType = types.MessageType.Warning) -> None:
         self._notifier.say(message, kind)
 
+
+
+class _Restoring:
+    """A sink that puts the user's secrets back where the answer kept their placeholders."""
+
+    def __init__(self, sink: Sink, redaction: Redaction) -> None:
+        self._sink = sink
+        self._redaction = redaction
+
+    def offer(self, raw: str) -> None:
+        self._sink.offer(self._redaction.restore(raw))
+
+    def has_enough(self, raw: str) -> bool:
+        return self._sink.has_enough(self._redaction.restore(raw))
+
+    def finish(self, raw: str, *, truncated: bool = False) -> None:
+        self._sink.finish(self._redaction.restore(raw), truncated=truncated)
+
+    def fail(self, message: str) -> None:
+        self._sink.fail(message)
+
+    def cancel(self) -> None:
+        self._sink.cancel()
+
+
+def _restoring(sink: Sink, redaction: Redaction | None) -> Sink:
+    return _Restoring(sink, redaction) if redaction is not None and redaction.values else sink

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 import attrs
 from lsprotocol import types
 
+from ..context import ContextService
 from ..documents import Document, new_document
 from ..inline.service import CompletionQuery, InlineCompleter
 from ..lines import strip_break
@@ -131,9 +133,19 @@ async def complete(loaded: Loaded, doc: Document, offset: int, *, as_json: bool 
     if not s.inline.enabled:
         warn("inline.enabled is false: the editor would get no completion")
         return 0
+    # The same context as in the editor: definitions from the files this one imports (read
+    # from disk), with the same exclusions and redaction. Paths are shown below the current
+    # directory, as a workspace folder would show them.
+    context = ContextService(s, lambda: [os.getcwd()])
+    glob = context.excluded(doc.uri)
+    if glob is not None:
+        warn(f"vc-lsp: {os.path.basename(doc.path)} is excluded by {glob!r} (setting exclude); "
+             f"nothing from it is sent")
+        return 1
+    context.on_open(doc)
     notifier = _Collecting()
     client = UpstreamClient(s, on_prompt=print_prompt if show_prompt else None)
-    completer = InlineCompleter(client, Work(), notifier)
+    completer = InlineCompleter(client, Work(), notifier, context=context)
     query = CompletionQuery(uri=doc.uri, text=doc.source, offset=offset,
                             language=doc.language_id or "", invoked=True,
                             is_current=lambda: True, version=doc.version)

@@ -11,6 +11,7 @@ from .settings import (
     DEFAULT_MODEL,
     SECTION,
     ActionSettings,
+    ContextSettings,
     InlineSettings,
     Settings,
     Timeouts,
@@ -20,7 +21,7 @@ from .settings import (
 
 __all__ = [
     "DEFAULT_API_KEY_ENV", "DEFAULT_BASE_URL", "DEFAULT_MODEL", "SECTION", "ActionSettings",
-    "InlineSettings", "Invalid", "Rule", "SettingError", "Settings", "SettingsStore",
-    "Timeouts", "build", "camel", "env_vars", "from_environment", "merge", "requirement",
-    "section_of", "snake",
+    "ContextSettings", "InlineSettings", "Invalid", "Rule", "SettingError", "Settings",
+    "SettingsStore", "Timeouts", "build", "camel", "env_vars", "from_environment", "merge",
+    "requirement", "section_of", "snake",
 ]

@@ -28,7 +28,7 @@ def snake(name: str) -> str:
 # --- turning user JSON into typed values, with plain-words problems -----------------------
 
 _TYPE_WORDS: dict[Any, str] = {bool: "true or false", int: "a whole number", float: "a number",
-                               str: "a string", dict: "an object"}
+                               str: "a string", dict: "an object", list: "a list of strings"}
 
 
 def _is_settings_class(kind: Any) -> bool:
@@ -73,6 +73,12 @@ def _strict_converter() -> cattrs.Converter:
 
         converter.register_structure_hook(kind, hook)
 
+    def strings(value: Any, _: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise Invalid(_TYPE_WORDS[list])
+        return list(value)
+
+    converter.register_structure_hook_func(lambda t: t == list[str], strings)
     exact(bool, (bool,))
     exact(int, (int,))
     exact(float, (int, float))

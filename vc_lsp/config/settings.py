@@ -116,6 +116,31 @@ class ActionSettings:
 
 
 @attrs.frozen(kw_only=True)
+class ContextSettings:
+    """What a prompt holds besides the code around the cursor, and how much of it."""
+
+    file_path: bool = setting(True)
+    """Name the current file by its path below the workspace folder (`src/app/models.py`);
+    `false` sends only its base name."""
+    definitions: bool = setting(True)
+    """Send the definitions the code at the cursor uses (signatures, short bodies, class
+    outlines), from open files and from the workspace files the current one imports."""
+    similar_code: bool = setting(True)
+    """Send the most similar snippets from other open files of the same language."""
+    recent_edits: bool = setting(True)
+    """Send your last few edits (small diffs) in this and other open files."""
+    inline_tokens: int = setting(2_048, at_least(0))
+    """Most tokens (characters / 4) of such context in a completion prompt, on top of the file
+    window; 0 sends none."""
+    action_tokens: int = setting(4_096, at_least(0))
+    """Most tokens (characters / 4) of definitions in a code action prompt, on top of the code it
+    works on; 0 sends none."""
+    redact_secrets: bool = setting(True)
+    """Replace keys, tokens and password literals in every prompt by placeholders (put back in
+    edits and completions); turn off only if it hides code you need completed."""
+
+
+@attrs.frozen(kw_only=True)
 class Settings:
     """Everything the user can set, as one immutable snapshot."""
 
@@ -158,6 +183,13 @@ class Settings:
     and token cost."""
     actions: ActionSettings = section(ActionSettings)
     """Code actions (explain, edit, fix): a stronger model and room for longer answers."""
+    context: ContextSettings = section(ContextSettings)
+    """What a prompt holds besides the code around the cursor (definitions from other files,
+    similar code, your recent edits) and how much of it."""
+    exclude: list[str] = attrs.field(factory=list, metadata={"env": None})
+    """More files vc-lsp never reads or sends (no completions, no actions, never context), in
+    `.gitignore` syntax (`"generated/"`, `"*.sql"`); `"!.env.example"` brings back a file
+    excluded by default."""
 
     def api_key(self, environ: Mapping[str, str] | None = None) -> str | None:
         """Read the key at use time, never store it in settings or logs."""
@@ -180,7 +212,7 @@ class Settings:
         return out
 
 
-SETTINGS_CLASSES = (Timeouts, InlineSettings, ActionSettings, Settings)
+SETTINGS_CLASSES = (Timeouts, InlineSettings, ActionSettings, ContextSettings, Settings)
 for _cls in SETTINGS_CLASSES:
     attrs.resolve_types(_cls)  # annotations are strings under postponed evaluation
 

@@ -36,7 +36,7 @@ def register(server: VcServer) -> None:
                           ) -> list[types.CodeAction] | None:
         settings = await ls.request_settings()
         doc = snapshot(ls.workspace, params.text_document.uri)
-        if doc is None:
+        if doc is None or ls.context.excluded(doc.uri) is not None:
             return None
         return listing.code_actions(
             doc, params.range, params.context,

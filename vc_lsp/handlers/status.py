@@ -15,5 +15,6 @@ def register(server: VcServer) -> None:
         usage = ls.upstream.usage
         return {
             "latencyMs": ls.inline.stats.summary(),
-            "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens},
+            "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens,
+                       "cached": usage.cached_tokens},
         }

@@ -1,12 +1,21 @@
-"""What the model sees around the cursor, cut from an immutable snapshot of the document."""
+"""What the model sees around the cursor, cut from an immutable snapshot of the document.
+
+The window's edges sit on a grid of ``GRID`` lines: its first line is a multiple of ``GRID``
+(or the document's start) and its last line ends just before one (or at the document's end).
+Typing moves the cursor, not the window, so consecutive requests share their text and the
+upstream's prompt cache keeps hitting; the window only moves when the cursor has travelled far
+enough that the text no longer fits the budget.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from ..context.text import View
 from ..documents import file_name
 
+GRID = 16
 BLOCK_OPENERS = (":", "{", "(", "[", "=>", "->", " do", " then")
 _INDENT = re.compile(r"[ \t]*")
 
@@ -19,6 +28,7 @@ class CursorContext:
     suffix: str
     language: str
     filename: str
+    path: str = ""  # the file as the model is told it: below the workspace root, or its name
 
     @property
     def line_prefix(self) -> str:
@@ -60,19 +70,60 @@ class CursorContext:
 
 
 def cut(text: str, offset: int, *, language: str, path: str,
-        prefix_chars: int, suffix_chars: int) -> CursorContext:
-    """Windows of at most the given sizes, widened or narrowed to whole lines where possible."""
-    start = max(0, offset - prefix_chars)
-    if start > 0:
-        nl = text.find("\n", start, offset)
-        start = nl + 1 if nl >= 0 else start
-    end = min(len(text), offset + suffix_chars)
-    if end < len(text):
-        nl = text.rfind("\n", offset, end)
-        end = nl if nl >= 0 else end
+        prefix_chars: int, suffix_chars: int, shown_path: str | None = None) -> CursorContext:
+    """Windows of at most the given sizes, made of whole lines with their edges on the grid
+    where possible (a line longer than the budget is cut within the line)."""
+    view = View(text)
+    line_start, line_end = view.start(offset), view.end(offset)
+    filename = file_name(path)
     return CursorContext(
-        prefix=text[start:offset],
-        suffix=text[offset:end],
+        prefix=text[_prefix_start(view, offset, line_start, prefix_chars):offset],
+        suffix=text[offset:_suffix_end(view, offset, line_end, suffix_chars)],
         language=language,
-        filename=file_name(path),
+        filename=filename,
+        path=shown_path or filename,
     )
+
+
+def _prefix_start(view: View, offset: int, line_start: int, budget: int) -> int:
+    text = view.text
+    if offset - line_start > budget:  # the cursor line alone is too long: cut inside it
+        start = max(0, offset - budget)
+        nl = text.find("\n", start, offset)
+        return nl + 1 if nl >= 0 else start
+    room = budget - (offset - line_start)
+    start, climbed = line_start, 0
+    while start > 0:
+        above = view.start(start - 1)
+        if line_start - above > room:
+            break
+        start, climbed = above, climbed + 1
+    if start == 0:
+        return 0
+    first = view.line_of(offset) - climbed
+    down = (-first) % GRID  # move the edge down onto the next grid line
+    for _ in range(min(down, climbed)):
+        start = view.after(start)
+    return start
+
+
+def _suffix_end(view: View, offset: int, line_end: int, budget: int) -> int:
+    text = view.text
+    if line_end - offset > budget:
+        end = min(len(text), offset + budget)
+        nl = text.rfind("\n", offset, end)
+        return nl if nl >= 0 else end
+    room = budget - (line_end - offset)
+    end, descended = line_end, 0
+    while end < len(text):
+        below = view.end(view.after(end))
+        if below - line_end > room:
+            break
+        end, descended = below, descended + 1
+    if end >= len(text):
+        return len(text)
+    last = view.line_of(offset) + descended
+    up = (last + 1) % GRID  # move the edge up so that the next line is a grid line
+    if up > descended:
+        return line_end
+    return view.end(view.back(end, up)) if up else end

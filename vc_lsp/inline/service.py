@@ -12,11 +12,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..feature import Feature
 from ..notify import Notifier
+from ..privacy import Redaction
 from ..stats import LatencyStats
 from ..upstream.chunks import Delta, Finish
 from ..upstream.client import ChatRequest, UpstreamClient
@@ -26,6 +27,9 @@ from . import prompt
 from .cache import SuggestionCache
 from .context import CursorContext, cut
 from .postprocess import clean, is_complete
+
+if TYPE_CHECKING:
+    from ..context import ContextService
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +57,11 @@ class InlineCompleter(Feature):
     """Owns the inline path: at most one upstream stream per document at any time."""
 
     def __init__(self, upstream: UpstreamClient, work: Work, notifier: Notifier,
-                 stats: LatencyStats | None = None) -> None:
+                 stats: LatencyStats | None = None, context: ContextService | None = None
+                 ) -> None:
         self._upstream = upstream
         self._work = work
+        self._context = context
         self._notifier = notifier
         self.stats = stats or LatencyStats()
         self.cache = SuggestionCache()
@@ -65,7 +71,7 @@ class InlineCompleter(Feature):
     def on_close(self, uri: str) -> None:
         self.cache.drop(uri)
 
-    def on_settings(self) -> None:
+    def on_settings(self, settings: Settings) -> None:
         self.cache.clear()  # suggestions made under other settings are not reused
 
     # -- requests --------------------------------------------------------------------------
@@ -74,6 +80,11 @@ class InlineCompleter(Feature):
                        budget_s: float | None = None) -> list[str]:
         """Items to show; ``[]`` when superseded, failed, or not ready within ``budget_s``."""
         entered = time.perf_counter()
+        if self._context is not None and self._context.excluded(q.uri) is not None:
+            message = self._context.refusal(q.uri)
+            if message:
+                self._notifier.say(message)
+            return []
         before, after = q.text[: q.offset], q.text[q.offset:]
         work = self._join(q.uri, (before, after))
         if work is None:
@@ -94,6 +105,8 @@ class InlineCompleter(Feature):
         if work.cancelled() or work.exception() is not None or not q.is_current():
             return []  # failures were reported where they happened
         answer: _Answer = work.result()
+        if self._context is not None and answer.items:
+            self._context.suggested(q.uri, q.offset, answer.items)
         now = time.perf_counter()
         self.stats.add("inlineFinish", (now - answer.answered_at) * 1000)
         self.stats.add("inlineTotal", (now - entered) * 1000)
@@ -111,26 +124,43 @@ class InlineCompleter(Feature):
         if not q.invoked and s.inline.debounce_ms:
             await asyncio.sleep(s.inline.debounce_ms / 1000)
             entered = time.perf_counter()
-        ctx = cut(q.text, q.offset, language=q.language, path=q.uri,
-                  prefix_chars=s.inline.prefix_chars, suffix_chars=s.inline.suffix_chars)
+        messages, ctx, redaction = self.prompt(q, s)
         try:
-            raws, answered_at = await self._stream(ctx, s, entered)
+            raws, answered_at = await self._stream(ctx, s, entered, messages)
         except UpstreamError as err:  # told once here; an unexpected error is logged by Work
             self._notifier.upstream(err)
             return _Answer([], time.perf_counter())
         items: list[str] = []
         for raw in raws:
             text = clean(raw, ctx, max_lines=s.inline.max_lines)
+            if text and redaction is not None:
+                text = redaction.restore(text)  # the user's own secret, back in their file
             if text and text not in items:
                 items.append(text)
         self.cache.put(q.uri, before, after, items)
         return _Answer(items, answered_at)
 
-    async def _stream(self, ctx: CursorContext, s: Settings,
-                      entered: float) -> tuple[list[str], float]:
+    def prompt(self, q: CompletionQuery, s: Settings
+               ) -> tuple[list[dict[str, str]], CursorContext, Redaction | None]:
+        """The messages for ``q``, the cursor context the answer is cleaned against, and the
+        secrets replaced in them (to put back into the answer)."""
+        shown = self._context.shown(q.uri) if self._context is not None else None
+        ctx = cut(q.text, q.offset, language=q.language, path=q.uri,
+                  prefix_chars=s.inline.prefix_chars, suffix_chars=s.inline.suffix_chars,
+                  shown_path=shown)
+        context = None
+        if self._context is not None:
+            window = (q.offset - len(ctx.prefix), q.offset + len(ctx.suffix))
+            context = self._context.inline(q.uri, q.text, q.offset, q.language, q.version,
+                                           window, s)
+            self.stats.add("inlineContext", self._context.last_ms)
+        redaction = Redaction() if s.context.redact_secrets else None
+        return prompt.messages(ctx, context, redaction), ctx, redaction
+
+    async def _stream(self, ctx: CursorContext, s: Settings, entered: float,
+                      messages: list[dict[str, str]]) -> tuple[list[str], float]:
         """Raw answers per choice, cut short once every choice is complete."""
-        req = ChatRequest.for_feature(s, "inline", prompt.messages(ctx), n=s.inline.n,
-                                      stop=prompt.STOP)
+        req = ChatRequest.for_feature(s, "inline", messages, n=s.inline.n, stop=prompt.STOP)
         raws: dict[int, str] = {}
         done: set[int] = set()  # complete by our rules while the model was still writing
         finished: set[int] = set()  # ended by the model

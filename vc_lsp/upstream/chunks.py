@@ -27,6 +27,7 @@ class Finish:
 class Usage:
     prompt_tokens: int
     completion_tokens: int
+    cached_tokens: int = 0  # prompt tokens the upstream served from its prefix cache
 
 
 Event = Delta | Finish | Usage
@@ -62,9 +63,12 @@ def events_of(obj: dict[str, Any]) -> list[Event]:
             events.append(Finish(index, str(reason)))
     usage = obj.get("usage")
     if isinstance(usage, dict):
-        events.append(
-            Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
-        )
+        details = usage.get("prompt_tokens_details")
+        cached = details.get("cached_tokens") if isinstance(details, dict) else None
+        cached = cached if cached is not None else usage.get("prompt_cache_hit_tokens")  # DeepSeek
+        events.append(Usage(int(usage.get("prompt_tokens") or 0),
+                            int(usage.get("completion_tokens") or 0),
+                            int(cached) if isinstance(cached, int | float) else 0))
     return events
 
 

@@ -342,7 +342,8 @@ class UpstreamClient:
     def _count(self, event: Event) -> Event:
         if isinstance(event, Usage):
             self.usage = Usage(self.usage.prompt_tokens + event.prompt_tokens,
-                               self.usage.completion_tokens + event.completion_tokens)
+                               self.usage.completion_tokens + event.completion_tokens,
+                               self.usage.cached_tokens + event.cached_tokens)
             log.debug("usage: %s prompt, %s completion tokens",
                       event.prompt_tokens, event.completion_tokens)
         return event

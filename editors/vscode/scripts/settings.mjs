@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const schemaPath = join(here, '..', '..', '..', 'vc_lsp', 'settings.schema.json');
 const packagePath = join(here, '..', 'package.json');
-const COPIED = ['type', 'default', 'minimum', 'maximum', 'enum', 'pattern', 'minLength', 'description'];
+const COPIED = ['type', 'default', 'items', 'minimum', 'maximum', 'enum', 'pattern', 'minLength', 'description'];
 
 export function propertiesFromSchema(schema) {
   const out = {};
