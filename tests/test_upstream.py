@@ -22,6 +22,7 @@ from vc_lsp.upstream.errors import (
     BadStream,
     ModelNotFound,
     NetworkError,
+    NotTheApi,
     RateLimited,
     ServerError,
     UpstreamError,
@@ -351,12 +352,23 @@ async def test_connection_dropped_mid_stream(up: Upstream) -> None:
     assert body.closed
 
 
-async def test_wrong_content_type_is_bad_stream(up: Upstream) -> None:
-    client = up.add(httpx.Response(200, headers={"content-type": "text/html"},
-                                   content=b"<html>login</html>")).client()
+@pytest.mark.parametrize("ctype", ["text/html; charset=utf-8", "text/plain", ""])
+async def test_a_web_page_is_named_as_one(up: Upstream, ctype: str) -> None:
+    page = b"<!DOCTYPE html><html><title>Wi-Fi login</title><body>Accept terms</body></html>"
+    client = up.add(httpx.Response(200, headers={"content-type": ctype}, content=page)).client()
+    with pytest.raises(NotTheApi) as info:
+        await collect(client)
+    message = info.value.user_message()
+    assert "web page" in message and "Wi-Fi login" in message and "login page" in message
+    assert "Content-Type" not in message and info.value.cause == "network"
+
+
+async def test_other_content_is_bad_stream(up: Upstream) -> None:
+    client = up.add(httpx.Response(200, headers={"content-type": "text/plain"},
+                                   content=b"hello")).client()
     with pytest.raises(BadStream) as info:
         await collect(client)
-    assert "text/html" in info.value.detail
+    assert "expected an event stream" in info.value.detail and "text/plain" in info.value.detail
 
 
 # --- HTTP errors --------------------------------------------------------------------------

@@ -113,6 +113,21 @@ class ActionSettings:
 
 _URL = re.compile(r"https?://\S+")
 _ENV_NAME = re.compile(r"\w+")
+_PROXY = re.compile(r"(?i)none|direct|(?:https?://)?[^\s/]+(?::\d+)?/?")
+
+
+@attrs.frozen(kw_only=True)
+class NetworkSettings:
+    """Corporate networks: the proxy, the CAs to trust, and how strict TLS is."""
+
+    proxy: str | None = attrs.field(default=None, validator=Rule(
+        'an http:// or https:// proxy URL, or "none" to ignore the proxy variables',
+        lambda x: bool(_PROXY.fullmatch(x)), allow_none=True))
+    no_proxy: str = ""
+    ca_bundle: str | None = None
+    system_certificates: bool = True
+    strict_tls: bool = True
+    http2: bool = True
 
 
 @attrs.frozen(kw_only=True)
@@ -135,6 +150,7 @@ class Settings:
     timeouts: Timeouts = attrs.field(factory=Timeouts)
     inline: InlineSettings = attrs.field(factory=InlineSettings)
     actions: ActionSettings = attrs.field(factory=ActionSettings)
+    network: NetworkSettings = attrs.field(factory=NetworkSettings)
 
     def api_key(self, environ: Mapping[str, str] | None = None) -> str | None:
         """Read the key at use time, never store it in settings or logs."""
@@ -157,7 +173,7 @@ class Settings:
         return out
 
 
-for _cls in (Timeouts, InlineSettings, ActionSettings, Settings):
+for _cls in (Timeouts, InlineSettings, ActionSettings, NetworkSettings, Settings):
     attrs.resolve_types(_cls)  # annotations are strings under postponed evaluation
 
 

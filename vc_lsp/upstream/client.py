@@ -1,8 +1,11 @@
 """The one HTTP client to the chat API: shared connections, streaming, timeouts, typed errors.
 
-A single ``httpx.AsyncClient`` keeps connections warm (HTTP/2 where offered, so closing one
-cancelled stream does not cost the next request a TLS handshake). Every stream is closed in
-``finally``: a cancelled completion hangs up on the server at once and stops the token meter.
+A single ``httpx.AsyncClient`` over our ``Transport`` keeps connections warm: HTTP/2 where
+offered, with a cancelled stream reset on its own; on HTTP/1.1 a connection lost to a cancel is
+replaced in the background. Every stream is closed in ``finally``: a cancelled completion hangs
+up on the server at once and stops the token meter. Proxies and trusted CAs come from the
+``network`` settings and the environment (``network.py``); redirects are never followed, so the
+key never travels to another host.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import socket
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
@@ -28,13 +30,19 @@ from .errors import (
     AuthError,
     BadRequest,
     BadStream,
-    NetworkError,
+    NotTheApi,
     RateLimited,
+    ServerError,
     UpstreamError,
     UpstreamTimeout,
     classify,
+    error_fields,
+    from_transport,
+    is_html,
 )
+from .network import Dialer, Route, Trust
 from .think import ThinkFilter
+from .transport import Transport
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +51,6 @@ DROPPABLE = ("temperature", "top_p", "seed", "stop", "user", "stream_options", "
 DEFAULT_RATE_PAUSE = 10.0
 END_OF_BODY_S = 0.05
 LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=120.0)
-# Headers and body go out in separate writes; without this, Nagle holds the body back for an ACK.
-NO_DELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 FIRST, BETWEEN, TOTAL = "timeouts.firstTokenMs", "timeouts.betweenChunksMs", "timeouts.totalMs"
 R = TypeVar("R")
 
@@ -103,28 +109,69 @@ class UpstreamClient:
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None):
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
+        self._dialer: Dialer | None = None
+        self._http_transport: httpx.AsyncBaseTransport | None = None
+        self._retired: list[httpx.AsyncClient] = []
+        self._open_streams = 0
         self._token_param: dict[str, str] = {}
         self._dropped: dict[str, set[str]] = {}
         self._paused_until = 0.0
+        self._paused_by: UpstreamError | None = None
         self.settings = settings
         self.usage = Usage(0, 0)
 
     def configure(self, settings: Settings) -> None:
         """New settings. URLs and timeouts are applied per request, so the pool stays warm and
-        streams in flight are not cut off by a settings change."""
+        streams in flight are not cut off by a settings change; new network settings get a new
+        pool, and the old one is closed once its streams are done."""
+        old = self.settings
         self.settings = settings
+        if self._http is not None and self._transport is None and old.network != settings.network:
+            self._retired.append(self._http)
+            self._http = self._dialer = None
+        elif self._dialer is not None and isinstance(self._http_transport, Transport):
+            self._http_transport.pool.connect_timeout = settings.timeouts.connect_ms / 1000
 
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
+            transport = self._transport
+            if transport is None:
+                net = self.settings.network
+                self._dialer = Dialer(net, http2=net.http2)
+                transport = Transport(self._dialer, limits=LIMITS,
+                                      connect_timeout=self.settings.timeouts.connect_ms / 1000)
+            self._http_transport = transport
             self._http = httpx.AsyncClient(
-                http2=True,
-                transport=self._transport or httpx.AsyncHTTPTransport(
-                    http2=True, retries=0, limits=LIMITS, socket_options=NO_DELAY),
+                transport=transport,
                 timeout=self._timeout(),
                 headers={"User-Agent": "vc-lsp"},
+                follow_redirects=False,  # a redirect is reported, never followed with the key
             )
         return self._http
+
+    @property
+    def dialer(self) -> Dialer:
+        """How connections are made (proxy, trust); built with the HTTP client."""
+        if self._dialer is None:
+            net = self.settings.network
+            self._dialer = Dialer(net, http2=net.http2)
+        return self._dialer
+
+    def route(self) -> Route:
+        """The proxy (or none) used for ``baseUrl``, and why."""
+        url = httpx.URL(self.settings.base_url)
+        return self.dialer.route(url.scheme, url.host, url.port or (
+            443 if url.scheme == "https" else 80))
+
+    def trust(self) -> Trust:
+        return self.dialer.trust
+
+    @property
+    def transport(self) -> Transport | None:
+        """Our transport when no other was given (tests and benches read its pool)."""
+        self.http  # noqa: B018 -- built on first use
+        return self._http_transport if isinstance(self._http_transport, Transport) else None
 
     def _timeout(self) -> httpx.Timeout:
         """httpx only bounds the connect; reads are bounded by ``_wait`` with the right message."""
@@ -132,9 +179,16 @@ class UpstreamClient:
         return httpx.Timeout(connect=connect, read=None, write=10.0, pool=None)
 
     async def aclose(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
+        clients, self._retired = [*self._retired, *([self._http] if self._http else [])], []
+        self._http = self._dialer = None
+        for client in clients:
+            await client.aclose()
+
+    async def _close_retired(self) -> None:
+        if self._retired and self._open_streams == 0:
+            clients, self._retired = self._retired, []
+            for client in clients:
+                await client.aclose()
 
     def _headers(self, accept: str = "text/event-stream") -> dict[str, str]:
         key = self.settings.api_key()
@@ -182,21 +236,33 @@ class UpstreamClient:
         """Open a completion stream; leaving the block (or being cancelled) hangs up at once."""
         start = time.monotonic()
         if start < self._paused_until:
-            raise RateLimited("still waiting after HTTP 429", retry_after=round(
-                self._paused_until - start, 1), **self._error_kw(req.model))
+            raise self._still_paused(start, req.model)
         deadline = start + self.settings.timeouts.total_ms / 1000
         first_until = start + self.settings.timeouts.first_token_ms / 1000
-        response = await self._open(req, first_until, deadline)
-        events = self._events(response, req.model, first_until, deadline)
+        self._open_streams += 1
         try:
-            yield events
-        finally:
+            response = await self._open(req, first_until, deadline)
+            events = self._events(response, req.model, first_until, deadline)
             try:
-                await events.aclose()
-            except RuntimeError:  # still being iterated by another task; closing below ends it
-                pass
+                yield events
             finally:
-                await response.aclose()
+                try:
+                    await events.aclose()
+                except RuntimeError:  # still being iterated by another task; closing ends it
+                    pass
+                finally:
+                    await response.aclose()
+        finally:
+            self._open_streams -= 1
+            await self._close_retired()
+
+    def _still_paused(self, now: float, model: str) -> UpstreamError:
+        left = round(self._paused_until - now, 1)
+        if isinstance(self._paused_by, ServerError):
+            return ServerError("still waiting after HTTP 503", retry_after=left,
+                               **self._error_kw(model))
+        return RateLimited("still waiting after HTTP 429", retry_after=left,
+                           **self._error_kw(model))
 
     async def _open(self, req: ChatRequest, first_until: float, deadline: float
                     ) -> httpx.Response:
@@ -207,7 +273,7 @@ class UpstreamClient:
                                               timeout=self._timeout())
             response = await self._wait(self.http.send(request, stream=True), req.model,
                                         *self._first_limit(first_until, deadline))
-            if response.status_code < 400:
+            if response.status_code < 300:
                 return response
             try:
                 raw = await self._wait(response.aread(), req.model,
@@ -222,13 +288,19 @@ class UpstreamClient:
 
     def _classify(self, response: httpx.Response, raw: bytes, model: str) -> UpstreamError:
         s = self.settings
+        location = response.headers.get("location")
+        if location is not None:
+            location = str(response.url.join(location))
         err = classify(response.status_code, raw, base_url=s.base_url, model=model,
-                       retry_after=response.headers.get("retry-after"), key_env=s.api_key_env)
+                       retry_after=response.headers.get("retry-after"), key_env=s.api_key_env,
+                       content_type=response.headers.get("content-type"), location=location)
         if isinstance(err, AuthError):
             err.key_set = s.api_key() is not None
         if isinstance(err, RateLimited):
             pause = DEFAULT_RATE_PAUSE if err.retry_after is None else err.retry_after
-            self._paused_until = time.monotonic() + pause
+            self._paused_until, self._paused_by = time.monotonic() + pause, err
+        if isinstance(err, ServerError) and err.retry_after is not None:
+            self._paused_until, self._paused_by = time.monotonic() + err.retry_after, err
         return err
 
     def _first_limit(self, first_until: float, deadline: float) -> tuple[float, str, float]:
@@ -263,18 +335,34 @@ class UpstreamClient:
         except httpx.TimeoutException as exc:
             raise UpstreamTimeout(f"{type(exc).__name__} after {seconds:g} s", setting=setting,
                                   **self._error_kw(model)) from exc
-        except httpx.RemoteProtocolError as exc:
-            raise BadStream(f"connection dropped: {exc}", **self._error_kw(model)) from exc
         except SSEError as exc:  # a TransportError subclass, but the network is fine
             raise BadStream(str(exc), **self._error_kw(model)) from exc
-        except httpx.TransportError as exc:
-            raise NetworkError(str(exc) or type(exc).__name__, **self._error_kw(model)) from exc
+        except Exception as exc:
+            err = from_transport(exc, proxy=self._proxy_shown(), **self._error_kw(model))
+            if err is None:
+                raise
+            raise err from exc
+
+    def _proxy_shown(self) -> str:
+        try:
+            return self.route().shown if self._transport is None else ""
+        except Exception:  # a bad proxy URL is reported by the dial itself
+            return ""
 
     async def _events(self, response: httpx.Response, model: str, first_until: float,
                       deadline: float) -> AsyncGenerator[Event, None]:
         s = self.settings
         chunks = _Assembler()
         ctype = response.headers.get("content-type", "")
+        if "text/event-stream" not in ctype and "application/json" not in ctype:
+            raw = await self._wait(response.aread(), model, *self._first_limit(first_until,
+                                                                               deadline))
+            if is_html(ctype, raw):
+                detail = error_fields(raw)[0] or "an HTML page"
+                raise NotTheApi(f"HTTP {response.status_code}: {detail}",
+                                **self._error_kw(model))
+            raise BadStream(f"expected an event stream, got Content-Type {ctype or 'none'!r}",
+                            **self._error_kw(model))
         if "application/json" in ctype:  # a server that ignored "stream": true
             raw = await self._wait(response.aread(), model, *self._first_limit(first_until,
                                                                                deadline))
@@ -336,8 +424,11 @@ class UpstreamClient:
         request = self.http.get(url, headers=self._headers("application/json"),
                                 timeout=self._timeout())
         response = await self._wait(request, "", *limit)
-        if response.status_code >= 400:
+        if response.status_code >= 300:
             raise self._classify(response, response.content, "")
+        if is_html(response.headers.get("content-type"), response.content):
+            detail = error_fields(response.content)[0] or "an HTML page"
+            raise NotTheApi(f"HTTP {response.status_code}: {detail}", **self._error_kw(""))
         data = _json(response.content, self._error_kw(""))
         items = data.get("data") if isinstance(data, dict) else data
         if not isinstance(items, list):
