@@ -113,7 +113,7 @@ class ActionSettings:
 
 _URL = re.compile(r"https?://\S+")
 _ENV_NAME = re.compile(r"\w+")
-_PROXY = re.compile(r"(?i)none|direct|(?:https?://)?[^\s/]+(?::\d+)?/?")
+_PROXY = re.compile(r"^(https?://)?[^\s/]+/?$")
 
 
 @attrs.frozen(kw_only=True)
@@ -121,8 +121,8 @@ class NetworkSettings:
     """Corporate networks: the proxy, the CAs to trust, and how strict TLS is."""
 
     proxy: str | None = attrs.field(default=None, validator=Rule(
-        'an http:// or https:// proxy URL, or "none" to ignore the proxy variables',
-        lambda x: bool(_PROXY.fullmatch(x)), allow_none=True))
+        'a proxy such as "http://proxy.corp:3128", or "none" to ignore the proxy variables',
+        lambda x: bool(_PROXY.search(x)), allow_none=True))
     no_proxy: str = ""
     ca_bundle: str | None = None
     system_certificates: bool = True
