@@ -144,6 +144,16 @@ class RecordedRequest:
     hung_up: asyncio.Event = field(default_factory=asyncio.Event)
     done: asyncio.Event = field(default_factory=asyncio.Event)
     streaming: asyncio.Event = field(default_factory=asyncio.Event)  # first content chunk sent
+    sent_more: asyncio.Event = field(default_factory=asyncio.Event)  # replaced at every chunk
+
+    async def wait_for_chunks(self, n: int) -> None:
+        """Wait until `n` SSE events were written, or the response is over."""
+        while self.chunks_sent < n and not self.done.is_set():
+            waiter = asyncio.ensure_future(self.sent_more.wait())
+            done = asyncio.ensure_future(self.done.wait())
+            await asyncio.wait({waiter, done}, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            done.cancel()
 
 
 class _Conn:
@@ -268,6 +278,41 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, separators=(",", ":"))
 
 
+_BY_PORT: dict[int, FakeUpstream] = {}
+
+
+def _install_h2_protocol() -> None:
+    """Swap in hypercorn's HTTP/2 protocol with two changes, for every fake it serves:
+
+    * every ``RST_STREAM`` a client sends is counted (``FakeUpstream.resets``, by error code);
+    * a reset stream's send buffer is completed, so hypercorn forgets the stream. As shipped
+      (0.17, 0.18) it keeps a reset stream that had nothing queued in its priority tree for
+      good: each request gets slower, and at 1001 of them it drops the connection.
+    """
+    import h2.events
+    import hypercorn.protocol
+    from hypercorn.protocol.h2 import H2Protocol
+
+    if getattr(hypercorn.protocol.H2Protocol, "_vc_fake", False):
+        return
+
+    class RecordingH2Protocol(H2Protocol):
+        _vc_fake = True
+
+        async def _handle_events(self, events: list[h2.events.Event]) -> None:
+            for event in events:
+                if isinstance(event, h2.events.StreamReset) and event.remote_reset:
+                    fake = _BY_PORT.get(self.server[1] if self.server else 0)
+                    if fake is not None:
+                        fake.resets.append(int(event.error_code or 0))
+                    buffer = self.stream_buffers.get(event.stream_id)
+                    if buffer is not None:
+                        buffer.set_complete()
+            await super()._handle_events(events)
+
+    hypercorn.protocol.H2Protocol = RecordingH2Protocol  # type: ignore[misc]
+
+
 class FakeUpstream:
     """Scripted OpenAI-compatible server on 127.0.0.1:<random port>, in the caller's loop.
 
@@ -300,6 +345,7 @@ class FakeUpstream:
         self._opened = asyncio.Event()
         self._ports: set[int] = set()
         self._ids = itertools.count(1)
+        self.resets: list[int] = []  # HTTP/2: the error code of every RST_STREAM a client sent
 
     @property
     def base_url(self) -> str:
@@ -368,6 +414,8 @@ class FakeUpstream:
         from hypercorn.config import Config
         from hypercorn.utils import wrap_app
 
+        _install_h2_protocol()
+
         config = Config()
         config.bind = ["127.0.0.1:0"]
         config.certfile, config.keyfile = self._cert_file, self._key_file
@@ -381,6 +429,7 @@ class FakeUpstream:
         listener = sockets.secure_sockets[0]
         listener.listen(128)  # connections wait in the backlog until hypercorn accepts them
         self.port = listener.getsockname()[1]
+        _BY_PORT[self.port] = self
         app = wrap_app(self._asgi, config.wsgi_max_body_size, "asgi")
         self._hypercorn = asyncio.create_task(worker_serve(
             app, config, sockets=sockets, shutdown_trigger=self._shutdown.wait))
@@ -399,6 +448,7 @@ class FakeUpstream:
                 self._hypercorn.cancel()
                 await asyncio.wait({self._hypercorn}, timeout=1.0)
             self._hypercorn = None
+            _BY_PORT.pop(self.port, None)
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -607,6 +657,8 @@ class FakeUpstream:
             await asyncio.sleep(reply.delay if i else reply.first_delay)
             await wire.send(f"data: {payload}\n\n".encode())
             rec.chunks_sent += 1
+            rec.sent_more.set()
+            rec.sent_more = asyncio.Event()
             if rec.chunks_sent >= 2:  # the role chunk, then content
                 rec.streaming.set()
         if reply.drop:
