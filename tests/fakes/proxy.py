@@ -26,9 +26,12 @@ class Tunnel:
 
 class ConnectProxy:
     def __init__(self, *, credentials: tuple[str, str] | None = None,
-                 refuse: set[str] | None = None) -> None:
+                 refuse: set[str] | None = None, hosts: dict[str, str] | None = None) -> None:
         self.credentials = credentials
         self.refuse = refuse or set()
+        # Names only the proxy can resolve, as on a corporate network: the client must not look
+        # them up itself (a loopback target would never be sent through a proxy at all).
+        self.hosts = {"upstream.test": "127.0.0.1", **(hosts or {})}
         self.tunnels: list[Tunnel] = []
         self.rejected: list[str] = []  # request lines that were not CONNECT
         self.port = 0
@@ -102,7 +105,8 @@ class ConnectProxy:
             await writer.drain()
             return
         host, _, port = target.rpartition(":")
-        up_reader, up_writer = await asyncio.open_connection(host.strip("[]"), int(port))
+        host = host.strip("[]")
+        up_reader, up_writer = await asyncio.open_connection(self.hosts.get(host, host), int(port))
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         await writer.drain()
 

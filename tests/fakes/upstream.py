@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # Python 3.10 has no typing.Unpack; mypy knows typing_extensi
 
 CREATED = 1779438767
 DEFAULT_MODELS = ["fake-model", "fast-model"]
+PROXIED_HOST = "upstream.test"  # in the TLS certificate; tests/fakes/proxy.py resolves it
 
 _ERROR_DEFAULTS: dict[int, tuple[str, str, str | None]] = {
     400: ("Invalid request.", "invalid_request_error", None),
@@ -351,6 +352,10 @@ class FakeUpstream:
     def base_url(self) -> str:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/v1"
 
+    def url_via(self, host: str = PROXIED_HOST) -> str:
+        """``base_url`` under another name: one only a proxy resolves, to test proxies."""
+        return self.base_url.replace("127.0.0.1", host)
+
     @property
     def chat_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == "/v1/chat/completions"]
@@ -401,7 +406,7 @@ class FakeUpstream:
         self._tmp = tempfile.TemporaryDirectory(prefix="vc-fake-")
         root = Path(self._tmp.name)
         self.ca = trustme.CA()
-        cert = self.ca.issue_cert("127.0.0.1", "localhost")
+        cert = self.ca.issue_cert("127.0.0.1", "localhost", PROXIED_HOST)
         self.ca_file = str(root / "ca.pem")
         self.ca.cert_pem.write_to_path(self.ca_file)
         self._cert_file, self._key_file = str(root / "cert.pem"), str(root / "key.pem")

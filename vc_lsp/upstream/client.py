@@ -137,9 +137,7 @@ class UpstreamClient:
         if self._http is None:
             transport = self._transport
             if transport is None:
-                net = self.settings.network
-                self._dialer = Dialer(net, http2=net.http2)
-                transport = Transport(self._dialer, limits=LIMITS,
+                transport = Transport(self.dialer, limits=LIMITS,
                                       connect_timeout=self.settings.timeouts.connect_ms / 1000)
             self._http_transport = transport
             self._http = httpx.AsyncClient(

@@ -54,8 +54,11 @@ class Route:
         """The proxy URL with any password masked, or ``direct``."""
         if self.proxy is None:
             return "direct"
-        url = self.proxy.copy_with(password="***") if self.proxy.password else self.proxy
-        return str(url).rstrip("/")
+        url = self.proxy
+        port = f":{url.port}" if url.port else ""
+        user = f"{url.username}:***@" if url.password else (
+            f"{url.username}@" if url.username else "")
+        return f"{url.scheme}://{user}{url.host}{port}"
 
     def describe(self) -> str:
         return f"{self.shown} ({self.source})"
@@ -361,3 +364,72 @@ async def connect_tunnel(stream: httpcore.AsyncNetworkStream, host: str, port: i
         reason = event.reason.decode("latin-1", "replace")
         raise httpcore.ProxyError(f"the proxy {proxy.host} refused CONNECT {authority}: "
                                   f"HTTP {event.status_code} {reason}".rstrip())
+
+
+# --- what doctor shows about a refused certificate -------------------------------------
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Who a server's certificate names and who signed it, from the unverified handshake."""
+
+    subject: str
+    issuer: str
+
+    @property
+    def self_signed(self) -> bool:
+        return self.subject == self.issuer
+
+
+def _names(rdns: Any) -> str:
+    wanted = ("commonName", "organizationName", "organizationalUnitName")
+    parts = [value for rdn in rdns or () for key, value in rdn if key in wanted]
+    return ", ".join(parts) or "(no name)"
+
+
+def describe_certificate(der: bytes) -> Certificate | None:
+    """Subject and issuer of a DER certificate, with the standard library only.
+
+    ``ssl`` decodes certificates only from a file (``_test_decode_cert``, CPython's own
+    helper); when it is missing, the caller shows OpenSSL's reason alone.
+    """
+    import tempfile
+
+    decode = getattr(getattr(ssl, "_ssl", None), "_test_decode_cert", None)
+    if decode is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="vc-lsp-cert-") as tmp:
+        path = os.path.join(tmp, "peer.pem")
+        with open(path, "w", encoding="ascii") as f:
+            f.write(ssl.DER_cert_to_PEM_cert(der))
+        try:
+            info = decode(path)
+        except (ssl.SSLError, ValueError):
+            return None
+    return Certificate(_names(info.get("subject")), _names(info.get("issuer")))
+
+
+async def peek_certificate(dialer: Dialer, url: httpx.URL, timeout: float | None
+                           ) -> Certificate | None:
+    """The certificate ``url``'s server shows, without trusting it: one handshake through the
+    same route (proxy included) with verification off, nothing sent over it."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    port = url.port or 443
+    route = dialer.route("https", url.host, port)
+    backend = httpcore.AnyIOBackend()
+    try:
+        if route.proxy is None:
+            stream = await backend.connect_tcp(url.host, port, timeout=timeout)
+        else:
+            stream = await dialer._through(route.proxy, url.host, port, timeout)
+        try:
+            stream = await stream.start_tls(ctx, server_hostname=url.host, timeout=timeout)
+            der = stream.get_extra_info("ssl_object").getpeercert(binary_form=True)
+        finally:
+            await stream.aclose()
+    except Exception as exc:  # doctor then reports OpenSSL's reason alone
+        log.debug("could not fetch the certificate of %s: %r", url, exc)
+        return None
+    return describe_certificate(der) if der else None
