@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Coroutine
 from typing import Any
 
 import h2.errors
@@ -67,15 +67,54 @@ class CancellingHTTP2Connection(httpcore.AsyncHTTP2Connection):
             if not data or self._write_exception is not None:
                 return
             try:
-                await self._network_stream.write(data, WRITE_TIMEOUT_S)
+                await _whole(self._network_stream.write(data, WRITE_TIMEOUT_S))
             except Exception as exc:  # the connection is gone: so is the stream
                 self._write_exception = exc
                 self._connection_error = True
                 log.debug("could not send RST_STREAM for a closed stream: %r", exc)
 
+    async def _write_outgoing_data(self, request: httpcore.Request) -> None:
+        """httpcore's write, except that a cancel cannot cut it in half.
+
+        A completion is cancelled wherever its task is, and often that is here, acknowledging
+        the data just read. anyio's TLS stream marks itself broken when a send is interrupted
+        (the TLS record's sequence number is spent), which would kill every stream on the
+        connection and leave the cancelled one un-reset. So the write runs to its end and the
+        cancel is delivered right after it.
+        """
+        timeouts: dict[str, Any] = request.extensions.get("timeout", {})
+        async with self._write_lock:
+            data = self._h2_state.data_to_send()
+            if self._write_exception is not None:
+                raise self._write_exception
+            try:
+                await _whole(self._network_stream.write(data, timeouts.get("write")))
+            except Exception as exc:  # as httpcore: later writes fail the same way at once
+                self._write_exception = exc
+                self._connection_error = True
+                raise
+
     def open_streams(self) -> int:
         """Streams h2 counts against the server's concurrency limit (for tests and stats)."""
         return int(self._h2_state.open_outbound_streams)
+
+
+async def _whole(write: Coroutine[Any, Any, None]) -> None:
+    """Run ``write`` to completion even if the caller is cancelled meanwhile; then re-raise
+    the cancellation."""
+    task = asyncio.ensure_future(write)
+    cancelled = False
+    while True:
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.done():
+                raise
+            cancelled = True
+            continue
+        break
+    if cancelled:
+        raise asyncio.CancelledError
 
 
 class _WatchedStream:
