@@ -177,9 +177,9 @@ async def _explain_tls(client: UpstreamClient, s: Settings, err: TlsError, r: Re
     url = httpx.URL(s.base_url)
     cert = await peek_certificate(client.dialer, url, s.timeouts.connect_ms / 1000)
     host = url.host
-    step = (f"get your company's CA certificate as a PEM file and set network.caBundle to it "
-            f"(--set network.caBundle=/path/to/ca.pem), or ask IT to install it in the "
-            f"system store; then run `vc-lsp doctor` again.")
+    step = ("get your company's CA certificate as a PEM file and set network.caBundle to it "
+            "(--set network.caBundle=/path/to/ca.pem), or ask IT to install it in the "
+            "system store; then run `vc-lsp doctor` again.")
     if cert is None:
         what = "intercepted" if err.intercepted else "refused"
         r.fail("tls", f"the certificate of {host} is {what}: {err.reason}", step)
