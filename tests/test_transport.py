@@ -251,3 +251,22 @@ def test_a_stream_limit_is_a_protocol_error_not_an_unreachable_endpoint() -> Non
     message = err.user_message()
     assert "protocol error" in message and "Max outbound streams" in message
     assert "cannot reach" not in message and "network.http2" in message
+
+
+async def test_new_network_settings_get_a_new_pool_without_cutting_streams() -> None:
+    async with FakeUpstream() as up:
+        up.enqueue(Reply.text("slow answer", delay=0.001))
+        client = UpstreamClient(settings(up))
+        try:
+            async with client.stream(REQ) as events:
+                first = await anext(events)
+                old = client.http
+                client.configure(settings(up, http2=False))
+                rest = [e async for e in events]  # the stream in flight is not cut off
+                assert not old.is_closed
+            assert old.is_closed  # closed once its stream ended
+            assert client.http is not old
+            assert await client.complete(REQ) == "fake completion"
+        finally:
+            await client.aclose()
+    assert "".join(e.text for e in [first, *rest] if isinstance(e, Delta)) == "slow answer"
