@@ -373,6 +373,14 @@ class FakeUpstream:
         await asyncio.wait_for(_wait(), timeout)
         return self.chat_requests
 
+    async def wait_for_path(self, path: str, timeout: float | None = 30.0) -> RecordedRequest:
+        """Wait for the first request to ``path`` (e.g. the start-up ``/v1/models``)."""
+        async def _wait() -> RecordedRequest:
+            while not (found := [r for r in self.requests if r.path == path]):
+                await self._arrived.wait()
+            return found[0]
+        return await asyncio.wait_for(_wait(), timeout)
+
     async def wait_for_connections(self, n: int, timeout: float | None = 30.0) -> None:
         """Wait until `n` connections were opened in all (HTTP/1.1: accepted, with TLS done)."""
         async def _wait() -> None:
@@ -562,14 +570,14 @@ class FakeUpstream:
         rec = RecordedRequest(method, target.split("?", 1)[0], headers, body, parsed,
                               time.perf_counter(), connection=connection, http_version=version)
         self.requests.append(rec)
+        self._arrived.set()
+        self._arrived = asyncio.Event()
         return rec
 
     async def _route(self, wire: _Wire, rec: RecordedRequest) -> bool:
         """Answer one request; return whether the connection may carry another."""
         method, path = rec.method, rec.path
         if path == "/v1/chat/completions" and method == "POST":
-            self._arrived.set()
-            self._arrived = asyncio.Event()
             return await self._chat(wire, rec)
         if path == "/v1/models" and method == "GET":
             if self.api_key and rec.headers.get("authorization") != f"Bearer {self.api_key}":
