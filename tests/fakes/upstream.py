@@ -460,6 +460,9 @@ class FakeUpstream:
             if not done:
                 self._hypercorn.cancel()
                 await asyncio.wait({self._hypercorn}, timeout=1.0)
+            if self._hypercorn.done():  # cut short, hypercorn's own shutdown trips over itself
+                with contextlib.suppress(BaseException):
+                    self._hypercorn.exception()
             self._hypercorn = None
             _BY_PORT.pop(self.port, None)
         if self._server is not None:
