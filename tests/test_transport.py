@@ -270,3 +270,35 @@ async def test_new_network_settings_get_a_new_pool_without_cutting_streams() -> 
         finally:
             await client.aclose()
     assert "".join(e.text for e in [first, *rest] if isinstance(e, Delta)) == "slow answer"
+
+
+@pytest.mark.parametrize("mode", ["h2", "h1"])
+async def test_a_second_cancel_during_the_close_still_closes(mode: str) -> None:
+    """A keystroke cancels the reader, and the action's stop cancels it again while httpcore is
+    closing the response: the close must still finish (reset the stream, or close the h1
+    connection), or the server streams on and the connection stays busy for good."""
+    async with FakeUpstream(**MODES[mode]) as up:
+        up.default = Reply.text("tick ", endless=True, delay=0.001)
+
+        async def consume(client: UpstreamClient) -> None:
+            async with client.stream(REQ) as events:
+                async for _ in events:
+                    pass
+
+        client = UpstreamClient(settings(up))
+        try:
+            for i in range(100):
+                task = asyncio.create_task(consume(client))
+                rec = (await up.wait_for_requests(i + 1, SAFETY))[i]
+                await asyncio.wait_for(rec.streaming.wait(), SAFETY)
+                task.cancel()
+                for _ in range(i % 4):  # let the close start, to different depths
+                    await asyncio.sleep(0)
+                task.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await task
+                await hung_up(rec)
+            up.default = Reply.text("after")
+            assert await client.complete(REQ) == "after"
+        finally:
+            await client.aclose()

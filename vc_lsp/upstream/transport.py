@@ -43,7 +43,14 @@ class CancellingHTTP2Connection(httpcore.AsyncHTTP2Connection):
     streams_reset = 0  # per instance once set; a class default keeps the counter cheap
 
     async def _response_closed(self, stream_id: int) -> None:
-        """Called for every stream httpcore is done with: ended, failed or abandoned."""
+        """Called for every stream httpcore is done with: ended, failed or abandoned.
+
+        Runs to its end even if the task is cancelled again meanwhile (a keystroke, then the
+        action's own stop): cut short, the stream would be neither reset nor released.
+        """
+        await _whole(self._close_stream(stream_id))
+
+    async def _close_stream(self, stream_id: int) -> None:
         pending = self._events.get(stream_id, [])
         for event in pending:  # received, never read: hand the window back to the server
             if isinstance(event, h2.events.DataReceived) and event.flow_controlled_length:
@@ -99,10 +106,10 @@ class CancellingHTTP2Connection(httpcore.AsyncHTTP2Connection):
         return int(self._h2_state.open_outbound_streams)
 
 
-async def _whole(write: Coroutine[Any, Any, None]) -> None:
-    """Run ``write`` to completion even if the caller is cancelled meanwhile; then re-raise
-    the cancellation."""
-    task = asyncio.ensure_future(write)
+async def _whole(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` to completion even if the caller is cancelled meanwhile, then re-raise the
+    cancellation. For what must not stop halfway: a TLS write, closing a stream."""
+    task = asyncio.ensure_future(work)
     cancelled = False
     while True:
         try:
@@ -115,6 +122,15 @@ async def _whole(write: Coroutine[Any, Any, None]) -> None:
         break
     if cancelled:
         raise asyncio.CancelledError
+
+
+class HTTP11Connection(httpcore.AsyncHTTP11Connection):
+    """httpcore's HTTP/1.1 connection, whose close after an unfinished answer cannot be cut
+    short: interrupted by a second cancel, httpcore leaves the connection open and busy for
+    good (the server streams on, the pool never reuses it)."""
+
+    async def _response_closed(self) -> None:
+        await _whole(super()._response_closed())
 
 
 class _WatchedStream:
@@ -183,7 +199,7 @@ class Connection(httpcore.AsyncConnectionInterface):
                 self._inner = CancellingHTTP2Connection(
                     origin=self._origin, stream=stream, keepalive_expiry=self._keepalive_expiry)
             else:
-                self._inner = httpcore.AsyncHTTP11Connection(
+                self._inner = HTTP11Connection(
                     origin=self._origin, stream=stream, keepalive_expiry=self._keepalive_expiry)
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
