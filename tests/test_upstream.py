@@ -22,8 +22,13 @@ from vc_lsp.upstream.errors import (
     BadStream,
     ModelNotFound,
     NetworkError,
+    NetworkSetup,
+    NotTheApi,
+    ProtocolFailure,
+    ProxyFailure,
     RateLimited,
     ServerError,
+    TlsError,
     UpstreamError,
     UpstreamTimeout,
 )
@@ -346,12 +351,23 @@ async def test_connection_dropped_mid_stream(up: Upstream) -> None:
     assert body.closed
 
 
-async def test_wrong_content_type_is_bad_stream(up: Upstream) -> None:
-    client = up.add(httpx.Response(200, headers={"content-type": "text/html"},
-                                   content=b"<html>login</html>")).client()
+@pytest.mark.parametrize("ctype", ["text/html; charset=utf-8", "text/plain", ""])
+async def test_a_web_page_is_named_as_one(up: Upstream, ctype: str) -> None:
+    page = b"<!DOCTYPE html><html><title>Wi-Fi login</title><body>Accept terms</body></html>"
+    client = up.add(httpx.Response(200, headers={"content-type": ctype}, content=page)).client()
+    with pytest.raises(NotTheApi) as info:
+        await collect(client)
+    message = info.value.user_message()
+    assert "web page" in message and "Wi-Fi login" in message and "login page" in message
+    assert "Content-Type" not in message and info.value.cause == "network"
+
+
+async def test_other_content_is_bad_stream(up: Upstream) -> None:
+    client = up.add(httpx.Response(200, headers={"content-type": "text/plain"},
+                                   content=b"hello")).client()
     with pytest.raises(BadStream) as info:
         await collect(client)
-    assert "text/html" in info.value.detail
+    assert "expected an event stream" in info.value.detail and "text/plain" in info.value.detail
 
 
 # --- HTTP errors --------------------------------------------------------------------------
@@ -777,3 +793,79 @@ async def test_models_errors(up: Upstream) -> None:
     with pytest.raises(ModelNotFound) as info:
         await client.models(client.settings)
     assert "'baseUrl'" in info.value.user_message()  # no model to blame: the URL is wrong
+
+
+# --- 503 Retry-After, redirects, and messages that read as sentences ----------------------
+
+
+async def test_503_with_retry_after_pauses_like_a_429(up: Upstream) -> None:
+    client = up.add(error(503, "overloaded", **{"Retry-After": "30"})).client()
+    with pytest.raises(ServerError) as info:
+        await collect(client)
+    assert info.value.retry_after == 30 and "Pausing requests for 30 s" in (
+        info.value.user_message())
+    with pytest.raises(ServerError) as again:
+        await collect(client)
+    assert again.value.retry_after is not None and 0 < again.value.retry_after <= 30
+    assert len(up.requests) == 1  # the pause held the second request back
+
+
+async def test_503_without_retry_after_and_502_do_not_pause(up: Upstream) -> None:
+    up.add(error(503, "overloaded"), error(502, "bad gateway", **{"Retry-After": "30"}),
+           sse(text_stream("ok")))
+    client = up.client()
+    for _ in range(2):
+        with pytest.raises(ServerError) as info:
+            await collect(client)
+        assert info.value.retry_after is None
+    assert texts(await collect(client)) == {0: "ok"}
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+async def test_a_redirect_is_not_followed(up: Upstream, status: int) -> None:
+    client = up.add(httpx.Response(status, headers={"location": "https://portal.example/login"},
+                                   content=b"<html>moved</html>")).client()
+    with pytest.raises(NotTheApi) as info:
+        await collect(client)
+    assert len(up.requests) == 1
+    assert "https://portal.example/login" in info.value.user_message()
+
+
+async def test_an_html_error_page_is_not_blamed_on_the_key(up: Upstream) -> None:
+    page = b"<html><head><title>Access denied by policy</title></head></html>"
+    client = up.add(httpx.Response(403, content=page,
+                                   headers={"content-type": "text/html"})).client()
+    with pytest.raises(NotTheApi) as info:
+        await collect(client)
+    assert "Access denied by policy" in info.value.user_message()
+    assert "API key" not in info.value.user_message()
+
+
+async def test_models_answered_by_a_web_page(up: Upstream) -> None:
+    client = up.add(httpx.Response(200, content=b"<!doctype html><title>Sign in</title>",
+                                   headers={"content-type": "text/html"})).client()
+    with pytest.raises(NotTheApi, match="Sign in"):
+        await client.models(client.settings)
+
+
+def every_error(base_url: str) -> list[UpstreamError]:
+    kw: dict[str, Any] = {"base_url": base_url, "model": "m"}
+    return [AuthError("HTTP 401", key_env="K", **kw), ModelNotFound("x", base_url=base_url),
+            ModelNotFound("x", **kw), BadRequest("x", **kw), RateLimited("x", **kw),
+            ServerError("x", **kw), UpstreamTimeout("x", setting="s", **kw),
+            NetworkError("x", **kw), BadStream("x", **kw), NotTheApi("x", **kw),
+            NotTheApi("x", location="https://b", **kw), TlsError("x", **kw),
+            TlsError("x", intercepted=True, **kw), ProxyFailure("x", **kw),
+            ProtocolFailure("x", **kw), NetworkSetup("x", **kw)]
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:8080/v1", "https://api.example.com/v1"])
+def test_no_message_starts_with_the_url(base_url: str) -> None:
+    """Callers turn a message into a sentence by capitalising it: "Http://…" came from
+    messages that began with the URL (or a host name)."""
+    host = base_url.split("://")[1].split("/")[0]
+    for err in every_error(base_url):
+        text = err.user_message().removeprefix("vc-lsp: ")
+        assert not text.startswith((base_url, host, "http")), type(err).__name__
+        capitalised = text[0].upper() + text[1:]  # as actions/edit_stream.sentence does
+        assert "Http" not in capitalised and host not in capitalised.split()[0]

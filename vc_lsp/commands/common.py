@@ -23,6 +23,8 @@ from ..upstream.errors import (
     BadRequest,
     ModelNotFound,
     NetworkError,
+    NotTheApi,
+    ProxyFailure,
     RateLimited,
     UpstreamError,
     UpstreamTimeout,
@@ -146,11 +148,18 @@ def next_step(err: UpstreamError, s: Settings, models: list[str] | None = None) 
         listed = f" Listed: {', '.join(models[:12])}{' ...' if len(models) > 12 else ''}." \
             if models else " Run `vc-lsp models` to see the ids."
         return f"set model (or --model, VC_LSP_MODEL) to an id the endpoint lists.{listed}"
+    if isinstance(err, ProxyFailure):
+        return ("check network.proxy (or HTTPS_PROXY / ALL_PROXY) and its credentials; list "
+                f"hosts to reach directly in network.noProxy, {rerun}.")
+    if isinstance(err, NotTheApi):
+        return (f"open {s.base_url}/models in a browser: a sign-in page means the network "
+                "wants a login first; otherwise set baseUrl to the API root (usually .../v1).")
     if isinstance(err, NetworkError):
         local = (" Is the local server running and listening on that port?"
                  if is_local(s.base_url) else "")
         return (f"check baseUrl ({s.base_url}; --base-url or VC_LSP_BASE_URL).{local} Behind a "
-                "proxy, export HTTPS_PROXY; with a company CA, SSL_CERT_FILE.")
+                "proxy, set network.proxy or export HTTPS_PROXY; with a company CA, "
+                "network.caBundle.")
     if isinstance(err, UpstreamTimeout):
         return f"raise {err.setting} (e.g. --set {err.setting}=60000) if the model is just slow."
     if isinstance(err, RateLimited):

@@ -1,7 +1,9 @@
 """``vc-lsp doctor``: is the set-up working, and if not, what to do next.
 
-Checks, in order: the settings, the API key (never printed), ``GET <baseUrl>/models``, that the
-configured models are listed, and one tiny streamed answer per configured model, timed. Each
+Checks, in order: the settings, the API key (never printed), the proxy and trusted CAs the
+connection uses, ``GET <baseUrl>/models`` (a refused certificate is looked at again, unverified,
+to name who issued it), that the configured models are listed, and one tiny streamed answer per
+configured model, timed. Each
 failure prints the server's own message for it (``UpstreamError.user_message``) and a next step.
 Exit status: 0 when nothing failed (warnings allowed), 1 otherwise.
 """
@@ -13,11 +15,21 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+import httpx
+
 from .. import __version__
 from ..config import Settings
 from ..upstream.chunks import Delta, Finish
 from ..upstream.client import ChatRequest, Feature, UpstreamClient
-from ..upstream.errors import AuthError, ModelNotFound, NetworkError, UpstreamError, UpstreamTimeout
+from ..upstream.errors import (
+    AuthError,
+    ModelNotFound,
+    NetworkError,
+    TlsError,
+    UpstreamError,
+    UpstreamTimeout,
+)
+from ..upstream.network import NetworkSetupError, peek_certificate
 from .common import Loaded, is_local, load_settings, next_step, plain, say
 
 PROBE = "Reply with the single word: ok"
@@ -114,7 +126,8 @@ async def doctor(loaded: Loaded) -> int:
 
     client = UpstreamClient(s)
     try:
-        await _checks(client, s, r)
+        if _network(client, s, r):
+            await _checks(client, s, r)
     finally:
         await client.aclose()
 
@@ -129,6 +142,50 @@ async def doctor(loaded: Loaded) -> int:
     return 0
 
 
+def _network(client: UpstreamClient, s: Settings, r: Report) -> bool:
+    """Which proxy and which CAs the connection uses, and why; False if they cannot be used."""
+    try:
+        route = client.route()
+        r.ok("proxy", route.describe())
+        if s.base_url.startswith("https://"):
+            trust = client.trust()
+            if trust.verify:
+                r.ok("trust", trust.source)
+            else:
+                r.warn("trust", trust.source, "set network.strictTls back to true once the "
+                       "certificate problem is understood.")
+    except NetworkSetupError as exc:
+        r.fail("network", str(exc), "fix the network setting (or the variable) it names, "
+               "then run `vc-lsp doctor` again.")
+        r.skip("endpoint", "needs usable network settings")
+        return False
+    return True
+
+
+async def _explain_tls(client: UpstreamClient, s: Settings, err: TlsError, r: Report) -> None:
+    """Name an intercepted certificate as such, with who issued it."""
+    url = httpx.URL(s.base_url)
+    cert = await peek_certificate(client.dialer, url, s.timeouts.connect_ms / 1000)
+    host = url.host
+    step = ("get your company's CA certificate as a PEM file and set network.caBundle to it "
+            "(--set network.caBundle=/path/to/ca.pem), or ask IT to install it in the "
+            "system store; then run `vc-lsp doctor` again.")
+    if cert is None:
+        what = "intercepted" if err.intercepted else "refused"
+        r.fail("tls", f"the certificate of {host} is {what}: {err.reason}", step)
+        return
+    if err.intercepted:
+        who = ("issued by itself (self-signed)" if cert.self_signed
+               else f"issued by \"{cert.issuer}\"")
+        r.fail("tls", f"INTERCEPTED: the certificate {host} showed is {who}, which this machine "
+                      f"does not trust ({err.reason}). A TLS-inspecting proxy, security "
+                      "software or a self-signed server is in the way.", step)
+        return
+    r.fail("tls", f"the certificate of {host} (\"{cert.subject}\", issued by "
+                  f"\"{cert.issuer}\") was refused: {err.reason}",
+           "check baseUrl's host name and the machine's clock.")
+
+
 async def _checks(client: UpstreamClient, s: Settings, r: Report) -> None:
     url = s.base_url.rstrip("/") + "/models"
     start = time.perf_counter()
@@ -136,6 +193,11 @@ async def _checks(client: UpstreamClient, s: Settings, r: Report) -> None:
     no_list = False
     try:
         models = await client.models(s)
+    except TlsError as err:
+        await _explain_tls(client, s, err, r)
+        r.skip("models", "needs the endpoint to answer")
+        r.skip("stream", "needs the endpoint to answer")
+        return
     except (AuthError, NetworkError) as err:
         r.fail("key" if isinstance(err, AuthError) else "endpoint", plain(err), next_step(err, s))
         r.skip("models", "needs the endpoint to answer")

@@ -61,10 +61,10 @@ def one_of(*choices: str) -> Rule:
                 short=", ".join(f"`{c}`" for c in choices), schema={"enum": list(choices)})
 
 
-def matches(pattern: str, words: str, short: str) -> Rule:
+def matches(pattern: str, words: str, short: str, *, allow_none: bool = False) -> Rule:
     """A string rule: the whole value matches ``pattern``."""
     compiled = re.compile(pattern)
-    return Rule(words, lambda x: bool(compiled.fullmatch(x)), short=short,
+    return Rule(words, lambda x: bool(compiled.fullmatch(x)), allow_none, short=short,
                 schema={"pattern": f"^{pattern}$"})
 
 

@@ -128,6 +128,8 @@ def json_schema() -> dict[str, Any]:
 
 
 def _allowed(field: attrs.Attribute[Any]) -> str:
+    if field.metadata.get("allowed"):
+        return str(field.metadata["allowed"])
     rule = field.validator
     if isinstance(rule, Rule) and rule.short:
         return rule.short

@@ -28,9 +28,12 @@ SECTION = "vcLsp"
 T = TypeVar("T")
 
 
-def setting(default: Any, rule: Rule | None = None, *, env: str | None = None) -> Any:
-    """A field with its rule and the environment variable that can set it."""
-    return attrs.field(default=default, validator=rule, metadata={"env": env})
+def setting(default: Any, rule: Rule | None = None, *, env: str | None = None,
+            allowed: str | None = None) -> Any:
+    """A field with its rule, the environment variable that can set it and, where the type
+    says too little, what it accepts in words (the README's Allowed column)."""
+    return attrs.field(default=default, validator=rule,
+                       metadata={"env": env, "allowed": allowed})
 
 
 def section(cls: type[T]) -> Any:
@@ -116,6 +119,34 @@ class ActionSettings:
 
 
 @attrs.frozen(kw_only=True)
+class NetworkSettings:
+    """Corporate networks: the proxy, the CAs to trust, and how strict TLS is."""
+
+    proxy: str | None = setting(None, matches(
+        r"(https?://)?[^\s/]+/?", 'a proxy such as "http://proxy.corp:3128", or "none" to '
+        "ignore the proxy variables", "proxy URL or `none`", allow_none=True))
+    """HTTP proxy for `baseUrl`, e.g. `http://proxy.corp:3128` (credentials as
+    `http://user:pass@host:port`); unset uses `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY`;
+    `"none"` ignores them."""
+    no_proxy: str = setting("", allowed="comma-separated hosts")
+    """Hosts reached without the proxy, comma-separated like `NO_PROXY` (honoured too):
+    `example.com` also matches its subdomains, `10.0.0.0/8` a network, `*` everything.
+    Loopback is always reached directly."""
+    ca_bundle: str | None = setting(None, allowed="path to a PEM file")
+    """PEM file of extra CA certificates to trust, e.g. your company's TLS-inspection CA; unset
+    uses `SSL_CERT_FILE` when that is set."""
+    system_certificates: bool = setting(True)
+    """Trust the operating system's certificate store (where IT installs company CAs); false
+    trusts only certifi's public CAs, plus `caBundle`."""
+    strict_tls: bool = setting(True)
+    """Verify the server's certificate and host name (TLS 1.2 or later); false accepts any
+    certificate: only to diagnose, never to work."""
+    http2: bool = setting(True)
+    """Use HTTP/2 when the server offers it (one connection; a cancelled stream is reset on its
+    own); false uses HTTP/1.1 only."""
+
+
+@attrs.frozen(kw_only=True)
 class ContextSettings:
     """What a prompt holds besides the code around the cursor, and how much of it."""
 
@@ -183,6 +214,9 @@ class Settings:
     and token cost."""
     actions: ActionSettings = section(ActionSettings)
     """Code actions (explain, edit, fix): a stronger model and room for longer answers."""
+    network: NetworkSettings = section(NetworkSettings)
+    """How to reach `baseUrl` from a corporate network: the proxy, the certificates to trust,
+    TLS strictness and HTTP/2."""
     context: ContextSettings = section(ContextSettings)
     """What a prompt holds besides the code around the cursor (definitions from other files,
     similar code, your recent edits) and how much of it."""
@@ -212,7 +246,8 @@ class Settings:
         return out
 
 
-SETTINGS_CLASSES = (Timeouts, InlineSettings, ActionSettings, ContextSettings, Settings)
+SETTINGS_CLASSES = (Timeouts, InlineSettings, ActionSettings, NetworkSettings, ContextSettings,
+                    Settings)
 for _cls in SETTINGS_CLASSES:
     attrs.resolve_types(_cls)  # annotations are strings under postponed evaluation
 

@@ -1,8 +1,11 @@
 """The one HTTP client to the chat API: shared connections, streaming, timeouts, typed errors.
 
-A single ``httpx.AsyncClient`` keeps connections warm (HTTP/2 where offered, so closing one
-cancelled stream does not cost the next request a TLS handshake). Every stream is closed in
-``finally``: a cancelled completion hangs up on the server at once and stops the token meter.
+A single ``httpx.AsyncClient`` over our ``Transport`` keeps connections warm: HTTP/2 where
+offered, with a cancelled stream reset on its own; on HTTP/1.1 a connection lost to a cancel is
+replaced in the background. Every stream is closed in ``finally``: a cancelled completion hangs
+up on the server at once and stops the token meter. Proxies and trusted CAs come from the
+``network`` settings and the environment (``network.py``); redirects are never followed, so the
+key never travels to another host.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import socket
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -28,13 +30,19 @@ from .errors import (
     AuthError,
     BadRequest,
     BadStream,
-    NetworkError,
+    NotTheApi,
     RateLimited,
+    ServerError,
     UpstreamError,
     UpstreamTimeout,
     classify,
+    error_fields,
+    from_transport,
+    is_html,
 )
+from .network import Dialer, Route, Trust
 from .think import ThinkFilter
+from .transport import Transport
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +51,6 @@ DROPPABLE = ("temperature", "top_p", "seed", "stop", "user", "stream_options", "
 DEFAULT_RATE_PAUSE = 10.0
 END_OF_BODY_S = 0.05
 LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=120.0)
-# Headers and body go out in separate writes; without this, Nagle holds the body back for an ACK.
-NO_DELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 FIRST, BETWEEN, TOTAL = "timeouts.firstTokenMs", "timeouts.betweenChunksMs", "timeouts.totalMs"
 R = TypeVar("R")
 
@@ -159,33 +165,80 @@ class UpstreamClient:
                  on_prompt: PromptHook | None = None) -> None:
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
+        self._dialer: Dialer | None = None
+        self._http_transport: httpx.AsyncBaseTransport | None = None
+        self._retired: list[httpx.AsyncClient] = []
+        self._open_streams = 0
         self._token_param: dict[str, str] = {}
         self._dropped: dict[str, set[str]] = {}
         self._paused_until = 0.0
+        self._paused_by: UpstreamError | None = None
         self._on_prompt = on_prompt
         self.settings = settings
         self.usage = Usage(0, 0)
 
     def configure(self, settings: Settings) -> None:
-        """New settings for the pool; streams in flight keep the settings they started with."""
+        """New settings for the pool; streams in flight keep the settings they started with.
+        New network settings get a new pool, and the old one is closed once its streams are
+        done."""
+        old = self.settings
         self.settings = settings
+        if self._http is not None and self._transport is None and old.network != settings.network:
+            self._retired.append(self._http)
+            self._http = self._dialer = None
+        elif self._dialer is not None and isinstance(self._http_transport, Transport):
+            self._http_transport.pool.connect_timeout = settings.timeouts.connect_ms / 1000
 
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
+            transport = self._transport
+            if transport is None:
+                transport = Transport(self.dialer, limits=LIMITS,
+                                      connect_timeout=self.settings.timeouts.connect_ms / 1000)
+            self._http_transport = transport
             self._http = httpx.AsyncClient(
-                http2=True,
-                transport=self._transport or httpx.AsyncHTTPTransport(
-                    http2=True, retries=0, limits=LIMITS, socket_options=NO_DELAY),
+                transport=transport,
                 timeout=_timeout(self.settings),
                 headers={"User-Agent": "vc-lsp"},
+                follow_redirects=False,  # a redirect is reported, never followed with the key
             )
         return self._http
 
+    @property
+    def dialer(self) -> Dialer:
+        """How connections are made (proxy, trust); built with the HTTP client."""
+        if self._dialer is None:
+            net = self.settings.network
+            self._dialer = Dialer(net, http2=net.http2)
+        return self._dialer
+
+    def route(self) -> Route:
+        """The proxy (or none) used for ``baseUrl``, and why."""
+        url = httpx.URL(self.settings.base_url)
+        return self.dialer.route(url.scheme, url.host, url.port or (
+            443 if url.scheme == "https" else 80))
+
+    def trust(self) -> Trust:
+        return self.dialer.trust
+
+    @property
+    def transport(self) -> Transport | None:
+        """Our transport when no other was given (tests and benches read its pool)."""
+        self.http  # noqa: B018 -- built on first use
+        return self._http_transport if isinstance(self._http_transport, Transport) else None
+
     async def aclose(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
+        clients, self._retired = [*self._retired, *([self._http] if self._http else [])], []
+        self._http = self._dialer = None
+        for client in clients:
+            await client.aclose()
+
+    async def _close_retired(self) -> None:
+        if self._retired and self._open_streams == 0:
+            clients, self._retired = self._retired, []
+            for client in clients:
+                await client.aclose()
 
     def body(self, req: ChatRequest) -> dict[str, Any]:
         """The wire body, shaped by what this model has told us it rejects."""
@@ -223,21 +276,31 @@ class UpstreamClient:
         call = _Call(req.settings, req.model)
         now = time.monotonic()
         if now < self._paused_until:
-            raise RateLimited("still waiting after HTTP 429", retry_after=round(
-                self._paused_until - now, 1), **call.error_kw)
+            raise self._still_paused(now, call)
         if req.settings.log_prompts:
             log.info("prompt for %s: %s", req.model, req.messages)
         if self._on_prompt is not None:
             self._on_prompt(req)
-        response = await self._open(req, call)
-        events = self._events(response, call)
+        self._open_streams += 1
         try:
-            yield events
+            response = await self._open(req, call)
+            events = self._events(response, call)
+            try:
+                yield events
+            finally:
+                # Shielded: a second cancellation (a session stopping its reader while the
+                # first one unwinds) must not interrupt the close, or the connection stays
+                # open and the upstream keeps generating.
+                await asyncio.shield(_close(events, response))
         finally:
-            # Shielded: a second cancellation (a session stopping its reader while the first
-            # one unwinds) must not interrupt the close, or the connection stays open and the
-            # upstream keeps generating.
-            await asyncio.shield(_close(events, response))
+            self._open_streams -= 1
+            await self._close_retired()
+
+    def _still_paused(self, now: float, call: _Call) -> UpstreamError:
+        left = round(self._paused_until - now, 1)
+        if isinstance(self._paused_by, ServerError):
+            return ServerError("still waiting after HTTP 503", retry_after=left, **call.error_kw)
+        return RateLimited("still waiting after HTTP 429", retry_after=left, **call.error_kw)
 
     async def _open(self, req: ChatRequest, call: _Call) -> httpx.Response:
         s = call.s
@@ -248,7 +311,7 @@ class UpstreamClient:
                                               timeout=_timeout(s))
             response = await self._wait(self.http.send(request, stream=True), call,
                                         *call.first_limit())
-            if response.status_code < 400:
+            if response.status_code < 300:
                 return response
             try:
                 raw = await self._wait(response.aread(), call, *call.first_limit())
@@ -262,13 +325,19 @@ class UpstreamClient:
 
     def _classify(self, response: httpx.Response, raw: bytes, call: _Call) -> UpstreamError:
         s = call.s
+        location = response.headers.get("location")
+        if location is not None:
+            location = str(response.url.join(location))
         err = classify(response.status_code, raw, base_url=s.base_url, model=call.model,
-                       retry_after=response.headers.get("retry-after"), key_env=s.api_key_env)
+                       retry_after=response.headers.get("retry-after"), key_env=s.api_key_env,
+                       content_type=response.headers.get("content-type"), location=location)
         if isinstance(err, AuthError):
             err.key_set = s.api_key() is not None
         if isinstance(err, RateLimited):
             pause = DEFAULT_RATE_PAUSE if err.retry_after is None else err.retry_after
-            self._paused_until = time.monotonic() + pause
+            self._paused_until, self._paused_by = time.monotonic() + pause, err
+        if isinstance(err, ServerError) and err.retry_after is not None:
+            self._paused_until, self._paused_by = time.monotonic() + err.retry_after, err
         return err
 
     async def _wait(self, aw: Awaitable[R], call: _Call, until: float, setting: str,
@@ -287,18 +356,32 @@ class UpstreamClient:
         except httpx.TimeoutException as exc:
             raise UpstreamTimeout(f"{type(exc).__name__} after {seconds:g} s", setting=setting,
                                   **call.error_kw) from exc
-        except httpx.RemoteProtocolError as exc:
-            raise BadStream(f"connection dropped: {exc}", **call.error_kw) from exc
         except SSEError as exc:  # a TransportError subclass, but the network is fine
             raise BadStream(str(exc), **call.error_kw) from exc
-        except httpx.TransportError as exc:
-            raise NetworkError(str(exc) or type(exc).__name__, **call.error_kw) from exc
+        except Exception as exc:
+            err = from_transport(exc, proxy=self._proxy_shown(), **call.error_kw)
+            if err is None:
+                raise
+            raise err from exc
+
+    def _proxy_shown(self) -> str:
+        try:
+            return self.route().shown if self._transport is None else ""
+        except Exception:  # a bad proxy URL is reported by the dial itself
+            return ""
 
     async def _events(self, response: httpx.Response, call: _Call
                       ) -> AsyncGenerator[Event, None]:
         s, model = call.s, call.model
         chunks = _Assembler()
         ctype = response.headers.get("content-type", "")
+        if "text/event-stream" not in ctype and "application/json" not in ctype:
+            raw = await self._wait(response.aread(), call, *call.first_limit())
+            if is_html(ctype, raw):
+                detail = error_fields(raw)[0] or "an HTML page"
+                raise NotTheApi(f"HTTP {response.status_code}: {detail}", **call.error_kw)
+            raise BadStream(f"expected an event stream, got Content-Type {ctype or 'none'!r}",
+                            **call.error_kw)
         if "application/json" in ctype:  # a server that ignored "stream": true
             raw = await self._wait(response.aread(), call, *call.first_limit())
             text = raw.decode("utf-8", "replace")
@@ -355,8 +438,11 @@ class UpstreamClient:
         request = self.http.get(url, headers=_headers(s, "application/json"),
                                 timeout=_timeout(s))
         response = await self._wait(request, call, *call.first_limit())
-        if response.status_code >= 400:
+        if response.status_code >= 300:
             raise self._classify(response, response.content, call)
+        if is_html(response.headers.get("content-type"), response.content):
+            detail = error_fields(response.content)[0] or "an HTML page"
+            raise NotTheApi(f"HTTP {response.status_code}: {detail}", **call.error_kw)
         data = _json(response.content, call.error_kw)
         items = data.get("data") if isinstance(data, dict) else data
         if not isinstance(items, list):

@@ -5,8 +5,13 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+import socket
+import ssl
 import time
+from collections.abc import Iterator
 from typing import Any
+
+import httpx
 
 from ..redact import redact
 
@@ -42,7 +47,8 @@ class AuthError(UpstreamError):
                 f"your editor (or set 'apiKeyEnv' to the variable that holds your key)."
             )
         return (
-            f"vc-lsp: {self.base_url} rejected the API key in {self.key_env} ({self.detail}). "
+            f"vc-lsp: the service at {self.base_url} rejected the API key in {self.key_env} "
+            f"({self.detail}). "
             f"Check the key, export it again and restart the language server."
         )
 
@@ -53,7 +59,7 @@ class ModelNotFound(UpstreamError):
     def user_message(self) -> str:
         if not self.model:  # GET /models itself was not found: the URL is wrong
             return (
-                f"vc-lsp: {self.base_url} has no model list ({self.detail}). "
+                f"vc-lsp: the service at {self.base_url} has no model list ({self.detail}). "
                 f"Check 'baseUrl': it usually ends in /v1."
             )
         return (
@@ -70,7 +76,8 @@ class BadRequest(UpstreamError):
         self.param = param
 
     def user_message(self) -> str:
-        return f"vc-lsp: {self.base_url} refused the request for '{self.model}': {self.detail}"
+        return (f"vc-lsp: the service at {self.base_url} refused the request for "
+                f"'{self.model}': {self.detail}")
 
 
 class RateLimited(UpstreamError):
@@ -88,11 +95,14 @@ class RateLimited(UpstreamError):
 class ServerError(UpstreamError):
     cause = "server"
 
+    def __init__(self, detail: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(detail, **kw)
+        self.retry_after = retry_after  # a 503 with Retry-After pauses requests like a 429
+
     def user_message(self) -> str:
-        return (
-            f"vc-lsp: the AI service at {self.base_url} failed ({self.detail}). "
-            f"It is usually temporary: try again in a moment."
-        )
+        then = (f" Pausing requests for {self.retry_after:g} s, as it asked."
+                if self.retry_after else " It is usually temporary: try again in a moment.")
+        return f"vc-lsp: the AI service at {self.base_url} failed ({self.detail}).{then}"
 
 
 class UpstreamTimeout(UpstreamError):
@@ -104,8 +114,8 @@ class UpstreamTimeout(UpstreamError):
 
     def user_message(self) -> str:
         return (
-            f"vc-lsp: {self.base_url} did not answer in time ({self.detail}). Check your network, "
-            f"or raise '{self.setting}' for a slow model."
+            f"vc-lsp: the service at {self.base_url} did not answer in time ({self.detail}). "
+            f"Check your network, or raise '{self.setting}' for a slow model."
         )
 
 
@@ -117,6 +127,76 @@ class NetworkError(UpstreamError):
             f"vc-lsp: cannot reach {self.base_url} ({self.detail}). "
             f"Check the network, a proxy, or 'baseUrl'."
         )
+
+
+def host_of(base_url: str) -> str:
+    """``api.example.com`` of ``https://api.example.com/v1``: short enough for a message."""
+    rest = base_url.split("://", 1)[-1]
+    return rest.split("/", 1)[0].rsplit("@", 1)[-1] or base_url
+
+
+class TlsError(NetworkError):
+    """The endpoint's certificate was refused: intercepted, self-signed, expired, wrong host."""
+
+    def __init__(self, detail: str = "", *, reason: str = "", intercepted: bool = False,
+                 **kw: Any) -> None:
+        super().__init__(detail, **kw)
+        self.reason = reason or detail
+        self.intercepted = intercepted
+
+    def user_message(self) -> str:
+        host = host_of(self.base_url)
+        if self.intercepted:
+            return (f"vc-lsp: HTTPS to {host} looks intercepted ({self.reason}); set "
+                    f"network.caBundle to your company's CA file, or run vc-lsp doctor.")
+        return f"vc-lsp: the TLS certificate of {host} was refused ({self.reason})."
+
+
+class ProxyFailure(NetworkError):
+    """The proxy could not be reached, refused the tunnel, or wants credentials."""
+
+    def __init__(self, detail: str = "", *, proxy: str = "", **kw: Any) -> None:
+        super().__init__(detail, **kw)
+        self.proxy = proxy
+
+    def user_message(self) -> str:
+        via = f" {self.proxy}" if self.proxy else ""
+        return (f"vc-lsp: the proxy{via} failed ({self.detail}); check network.proxy or "
+                f"HTTPS_PROXY.")
+
+
+class NetworkSetup(NetworkError):
+    """A network setting that cannot be used (a CA file that is missing, a bad proxy URL)."""
+
+    def user_message(self) -> str:
+        return f"vc-lsp: cannot use the network settings: {self.detail}."
+
+
+class NotTheApi(NetworkError):
+    """An HTML page or a redirect where the API should answer: a proxy, a captive portal (a
+    network's login page) or a ``baseUrl`` that points at a website."""
+
+    def __init__(self, detail: str = "", *, location: str | None = None, **kw: Any) -> None:
+        super().__init__(detail, **kw)
+        self.location = location
+
+    def user_message(self) -> str:
+        host = host_of(self.base_url)
+        if self.location is not None:
+            return (f"vc-lsp: a redirect came back from {host} ({self.detail}) instead of the "
+                    f"API: a network login page or proxy, or baseUrl is not the API root (…/v1).")
+        return (f"vc-lsp: a web page came back from {host} ({self.detail}) instead of the API: "
+                f"a proxy or network login page, or baseUrl is not the API root (…/v1).")
+
+
+class ProtocolFailure(UpstreamError):
+    """The HTTP connection itself broke its rules (an HTTP/2 stream limit, a framing error)."""
+
+    cause = "protocol"
+
+    def user_message(self) -> str:
+        return (f"vc-lsp: HTTP protocol error with {host_of(self.base_url)} ({self.detail}); "
+                f"set network.http2 to false if it persists.")
 
 
 class BadStream(UpstreamError):
@@ -172,18 +252,33 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def is_html(content_type: str | None, body: bytes) -> bool:
+    head = body[:512].lstrip().lower()
+    return "text/html" in (content_type or "").lower() or head.startswith((b"<!doctype html",
+                                                                           b"<html"))
+
+
 def classify(
     status: int, body: bytes, *, base_url: str, model: str, retry_after: str | None, key_env: str,
-    label: str | None = None,
+    label: str | None = None, content_type: str | None = None, location: str | None = None,
 ) -> UpstreamError:
     """Map an HTTP error answer to the one error type the user should hear about.
 
     ``label`` replaces the ``HTTP <status>`` prefix of the detail (for errors sent mid-stream).
+    A redirect, a 407 and an HTML page where JSON was due are not the API talking: they name
+    the likely cause (a proxy or login page, a wrong ``baseUrl``) instead of a key or a model.
     """
     message, param, code = error_fields(body)
     label = label or f"HTTP {status}"
     detail = f"{label}: {message}" if message else label
     kw: dict[str, Any] = {"base_url": base_url, "model": model}
+    if 300 <= status < 400:
+        where = f" to {location}" if location else ""
+        return NotTheApi(f"HTTP {status}{where}", location=location or "", **kw)
+    if status == 407:
+        return ProxyFailure(f"{detail}: it wants credentials", **kw)
+    if status < 500 and status != 429 and is_html(content_type, body):
+        return NotTheApi(detail, **kw)
     if status in (401, 403):
         return AuthError(detail, key_env=key_env, **kw)
     if status == 404 or code == "model_not_found" or (
@@ -193,5 +288,83 @@ def classify(
     if status == 429:
         return RateLimited(detail, retry_after=retry_after_seconds(retry_after), **kw)
     if status >= 500:
-        return ServerError(detail, **kw)
+        pause = retry_after_seconds(retry_after) if status == 503 else None
+        return ServerError(detail, retry_after=pause, **kw)
     return BadRequest(detail, param=param, **kw)
+
+
+# --- transport failures by their real names ---------------------------------------------
+
+# OpenSSL verify codes that mean "signed by a CA this machine does not trust": what a
+# TLS-inspecting proxy's certificate looks like (or a self-hosted server's own).
+UNKNOWN_ISSUER = {2, 18, 19, 20, 21}
+
+
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc``, its causes and contexts, and the members of exception groups, each once."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        members = getattr(current, "exceptions", None)
+        if isinstance(members, (list, tuple)):
+            stack.extend(m for m in members if isinstance(m, BaseException))
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                stack.append(linked)
+
+
+def _first(exc: BaseException, kind: type[BaseException]) -> Any:
+    return next((e for e in causes(exc) if isinstance(e, kind)), None)
+
+
+def tls_reason(exc: BaseException) -> tuple[str, bool] | None:
+    """``(what OpenSSL said, in words; whether the issuer is unknown)`` for a TLS failure."""
+    verify = _first(exc, ssl.SSLCertVerificationError)
+    if verify is not None:
+        message = str(getattr(verify, "verify_message", "") or verify.reason or verify)
+        return message, getattr(verify, "verify_code", None) in UNKNOWN_ISSUER
+    failure = _first(exc, ssl.SSLError)
+    if failure is None:
+        return None
+    reason = str(failure.reason or failure)
+    if reason in ("WRONG_VERSION_NUMBER", "HTTP_REQUEST"):
+        return f"{reason}: the server does not speak TLS on that port; try http://", False
+    return reason, False
+
+
+def from_transport(exc: BaseException, *, proxy: str = "", base_url: str, model: str
+                   ) -> UpstreamError | None:
+    """The typed error for a failure below HTTP, named for its real cause; ``None`` when
+    ``exc`` is not a network failure at all (a bug: let it propagate)."""
+    from .network import NetworkSetupError  # network.py imports config; keep this module light
+
+    kw: dict[str, Any] = {"base_url": base_url, "model": model}
+    if isinstance(exc, NetworkSetupError):
+        return NetworkSetup(str(exc), **kw)
+    if not isinstance(exc, httpx.TransportError):
+        return None
+    if isinstance(exc, httpx.ProxyError):
+        return ProxyFailure(str(exc), proxy=proxy, **kw)
+    if isinstance(exc, httpx.LocalProtocolError):
+        return ProtocolFailure(f"{type(exc).__name__}: {exc}", **kw)
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return BadStream(f"connection dropped: {exc}", **kw)
+    tls = tls_reason(exc)
+    if tls is not None:
+        reason, unknown_issuer = tls
+        return TlsError(f"TLS: {reason}", reason=reason, intercepted=unknown_issuer, **kw)
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
+        return BadStream(f"connection lost: {exc or type(exc).__name__}", **kw)
+    host = host_of(base_url)
+    if _first(exc, socket.gaierror) is not None:
+        return NetworkError(f"host not found: {host.rsplit(':', 1)[0]} (DNS)", **kw)
+    if _first(exc, ConnectionRefusedError) is not None:
+        return NetworkError(f"connection refused by {host}", **kw)
+    if _first(exc, ConnectionResetError) is not None:
+        return NetworkError(f"connection reset by {host}", **kw)
+    return NetworkError(str(exc) or type(exc).__name__, **kw)
