@@ -17,6 +17,7 @@ from .config import Settings, SettingsStore
 from .inflight import InflightRegistry
 from .inline.service import InlineCompleter
 from .notify import Notifier
+from .protocol import VcProtocol
 from .redact import redact, remember_env_secret
 from .upstream.client import UpstreamClient
 
@@ -28,7 +29,7 @@ class VcServer(LanguageServer):
     """One instance per editor session; features reach services through it, never globals."""
 
     def __init__(self) -> None:
-        super().__init__("vc-lsp", __version__)
+        super().__init__("vc-lsp", __version__, protocol_cls=VcProtocol)
         self.settings_store = SettingsStore()
         self.upstream = UpstreamClient(self.settings_store.current)
         self.registry = InflightRegistry()

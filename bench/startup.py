@@ -1,0 +1,118 @@
+"""Benchmark: process start to the ``initialize`` answer, as an editor waits for it.
+
+Not a test: it prints figures. Each run spawns ``python -m vc_lsp`` with stdin and stdout as
+pipes (as an editor does), writes the ``initialize`` request at once, and stops the clock when
+the whole answer has been read. The median of several runs is the figure; the machine should be
+quiet (no test suite running beside it).
+
+    python bench/startup.py [--runs 15] [--modules]
+
+``--modules`` also prints the slowest imports of one start (``python -X importtime``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INITIALIZE = {
+    "jsonrpc": "2.0", "id": 1, "method": "initialize",
+    "params": {"processId": None, "rootUri": None, "capabilities": {
+        "textDocument": {"inlineCompletion": {}, "completion": {}},
+        "workspace": {"applyEdit": True, "configuration": True},
+        "window": {"workDoneProgress": True, "showDocument": {"support": True}},
+    }, "initializationOptions": {"baseUrl": "http://127.0.0.1:9/v1", "model": "bench"}},
+}
+
+
+def frame(message: dict[str, object]) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def read_answer(stream: "subprocess.IO[bytes]") -> dict[str, object]:
+    """The first message with ``id`` 1 (the server may notify before it)."""
+    while True:
+        length = 0
+        while (line := stream.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("ascii").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        if not line:
+            raise RuntimeError("the server closed stdout before answering initialize")
+        message: dict[str, object] = json.loads(stream.read(length))
+        if message.get("id") == 1:
+            return message
+
+
+def one_start(env: dict[str, str], python_args: list[str]) -> float:
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, *python_args, "-m", "vc_lsp", "--log-level", "WARNING",
+         "--log-file", os.devnull],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(frame(INITIALIZE))
+    proc.stdin.flush()
+    answer = read_answer(proc.stdout)
+    elapsed = time.perf_counter() - started
+    if "result" not in answer:
+        raise RuntimeError(f"initialize failed: {answer}")
+    proc.stdin.write(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+    proc.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
+    proc.stdin.close()
+    proc.wait(10)
+    return elapsed
+
+
+def slowest_imports(env: dict[str, str], top: int = 15) -> list[tuple[int, str]]:
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-X", "importtime", "-m", "vc_lsp", "--log-level", "WARNING",
+             "--log-file", os.devnull],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, env=env, cwd=ROOT)
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(frame(INITIALIZE))
+        proc.stdin.flush()
+        read_answer(proc.stdout)
+        proc.stdin.write(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+        proc.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
+        proc.stdin.close()
+        proc.wait(10)
+        err.seek(0)
+        rows = []
+        for line in err.read().decode(errors="replace").splitlines():
+            parts = line.removeprefix("import time:").split("|")
+            if len(parts) == 3 and parts[1].strip().isdigit():
+                rows.append((int(parts[1]), parts[2].rstrip()))
+    return sorted(rows, reverse=True)[:top]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--modules", action="store_true", help="print the slowest imports too")
+    args = ap.parse_args()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
+    env["VISIONCODER_API_KEY"] = "sk-bench"
+    one_start(env, [])  # warm the page cache and the .pyc files
+    times = sorted(one_start(env, []) * 1000 for _ in range(args.runs))
+    print(f"start -> initialize answer: median {statistics.median(times):6.1f} ms   "
+          f"min {times[0]:6.1f} ms   max {times[-1]:6.1f} ms   "
+          f"(n={len(times)}, Python {sys.version.split()[0]}, target <= 600 ms)")
+    if args.modules:
+        print("slowest imports of one start (cumulative, ms):")
+        for micros, name in slowest_imports(env):
+            print(f"  {micros / 1000:7.1f}  {name}")
+
+
+if __name__ == "__main__":
+    main()
