@@ -22,13 +22,12 @@ pygls behaviour and what we do instead):
 from __future__ import annotations
 
 import contextvars
-import inspect
 import json
 import logging
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, TypeGuard
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError
@@ -96,30 +95,28 @@ class VcProtocol(LanguageServerProtocol):
                             "batches)")
             return
         has_id = "id" in message
-        msg_id = message.get("id")
-        good_id = _is_id(msg_id)
+        raw_id = message.get("id")
+        msg_id = raw_id if _is_id(raw_id) else None  # what an error answer can name
         method = message.get("method")
         if "method" not in message:
             if has_id and ("result" in message or "error" in message
-                           or msg_id in self._result_types):
-                self._response(msg_id, message)
+                           or raw_id in self._result_types):
+                self._response(raw_id, message)
             else:
-                self.send_error(msg_id if good_id else None, INVALID_REQUEST,
-                                "Invalid request: neither a request, a notification nor a "
-                                "response")
+                self.send_error(msg_id, INVALID_REQUEST, "Invalid request: neither a request, "
+                                "a notification nor a response")
             return
         if not isinstance(method, str) or message.get("jsonrpc") != self.VERSION:
             why = ("'method' must be a string" if not isinstance(method, str)
                    else "'jsonrpc' must be \"2.0\"")
             if has_id:
-                self.send_error(msg_id if good_id else None, INVALID_REQUEST,
-                                f"Invalid request: {why}")
+                self.send_error(msg_id, INVALID_REQUEST, f"Invalid request: {why}")
             else:
                 log.warning("dropped a notification: %s", why)
             return
         if not has_id:
             self._notification(method, message)
-        elif not good_id:
+        elif msg_id is None:
             self.send_error(None, INVALID_REQUEST,
                             "Invalid request: 'id' must be an integer or a string")
         else:
@@ -181,6 +178,7 @@ class VcProtocol(LanguageServerProtocol):
             log.info("ignored a response to no request of ours (id %r)", msg_id)
             return
         result_type = self._result_types.pop(msg_id) or JsonRPCResponseMessage
+        future = self._request_futures.get(msg_id)
         try:
             if message.get("jsonrpc") != self.VERSION:
                 raise ValueError("'jsonrpc' must be \"2.0\"")
@@ -195,7 +193,8 @@ class VcProtocol(LanguageServerProtocol):
         except Exception as exc:
             why = _structure_error(exc)
             log.warning("the client's answer to request %r is malformed: %s", msg_id, why)
-            future = self._request_futures.pop(msg_id, None)
+            if self._request_futures.get(msg_id) is future:
+                self._request_futures.pop(msg_id, None)
             if future is not None and not future.done():
                 future.set_exception(JsonRpcInternalError(f"malformed response: {why}"))
 
@@ -278,11 +277,8 @@ class VcProtocol(LanguageServerProtocol):
             # json.dumps escapes every non-ASCII character, so characters are bytes here
             body = (f"Content-Length: {len(body)}\r\n"
                     f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n{body}")
-        try:
-            res = self.writer.write(body.encode(self.CHARSET))
-            if inspect.isawaitable(res):
-                import asyncio
-                asyncio.ensure_future(res)
+        try:  # stdout and TCP writers write at once (pygls's awaitable one is for websockets)
+            self.writer.write(body.encode(self.CHARSET))
         except (OSError, ValueError) as exc:  # the client is gone; its input will end too
             self._write_failed = True
             log.error("cannot write to the client any more: %s", _short(exc))
@@ -296,7 +292,7 @@ class _EndingProgress(Progress):
         self.tokens.pop(token, None)
 
 
-def _is_id(value: Any) -> bool:
+def _is_id(value: Any) -> TypeGuard[int | str]:
     return isinstance(value, (int, str)) and not isinstance(value, bool)
 
 
@@ -335,7 +331,7 @@ def _format_leaf(exc: BaseException, type_: Any) -> str:
 
 def _peek_request(head: bytes) -> tuple[int | str, str] | None:
     """The id and method of a request from the first bytes of its body, if they are there."""
-    import ijson
+    import ijson  # type: ignore[import-untyped]
 
     msg_id: Any = None
     method: str | None = None

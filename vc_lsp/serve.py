@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -49,7 +50,7 @@ def serve_tcp(server: LanguageServer, host: str, port: int) -> int:
         done = asyncio.Event()
 
         async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            protocol.set_writer(writer)  # type: ignore[arg-type]
+            protocol.set_writer(writer)
             try:
                 await pump(protocol, lambda: reader.read(CHUNK))
             finally:
@@ -74,7 +75,8 @@ async def pump(protocol: VcProtocol, read: Callable[[], Awaitable[bytes]]) -> No
                 protocol.receive(event.body)
             await asyncio.sleep(0)
     for event in decoder.close():
-        protocol.refuse(event)
+        if isinstance(event, Refused):
+            protocol.refuse(event)
     log.info("the client closed its end")
 
 
@@ -94,7 +96,7 @@ def _run(server: LanguageServer, main: Callable[[], Any]) -> int:
     except KeyboardInterrupt:
         code = 130
     finally:
-        server.shutdown()
+        server.shutdown()  # type: ignore[no-untyped-call]
     return code
 
 
@@ -104,7 +106,11 @@ class _ThreadReader:
     def __init__(self, stream: BinaryIO, loop: asyncio.AbstractEventLoop) -> None:
         self._queue: asyncio.Queue[bytes] = asyncio.Queue()
         self._room = threading.Semaphore(AHEAD)
-        self._read: Callable[[int], bytes] = getattr(stream, "read1", stream.read)
+        try:  # the file descriptor itself: a thread blocked in a buffered read would hold the
+            fd = stream.fileno()  # buffer's lock, which Python needs at interpreter shutdown
+            self._read: Callable[[int], bytes] = lambda n: os.read(fd, n)
+        except (AttributeError, OSError, ValueError):
+            self._read = getattr(stream, "read1", stream.read)
         threading.Thread(target=self._run, args=(loop,), name="vc-lsp stdin",
                          daemon=True).start()
 
