@@ -236,7 +236,7 @@ async def test_broken_frames_lose_only_themselves(raw: Start) -> None:
         b"Content-Type: text/plain\r\n\r\n{}",  # no Content-Length
         b"Content-Length: ten\r\n\r\n{}",
         b"Content-Length: -5\r\n\r\n{}",
-        b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+        b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{} ",  # the second one is read
         b"X-Long: " + b"x" * 20_000 + b"\r\n\r\n{}",  # a header block over the limit
         b"Content-Length: 1000000000000\r\n\r\n{",  # far over the body limit
         b"Content-Length: 99999999999999999999999999\r\n\r\n",  # not even a sane number

@@ -27,6 +27,8 @@ _DIGITS = 20
 _HEADER_LINE = re.compile(rb"^([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 _LENGTH_LINE = re.compile(rb"content-length[ \t]{0,8}:[ \t]{0,8}[0-9]{1,20}[ \t]{0,8}\r?\n",
                           re.IGNORECASE)
+_LEADING_BLANK = re.compile(rb"(?:\r?\n)*")
+_BLOCK_END = re.compile(rb"\r?\n\r?\n")
 _TAIL = 80  # longer than any match of _LENGTH_LINE, kept between chunks while skipping
 
 
@@ -49,8 +51,6 @@ class FrameDecoder:
         self.header_limit = header_limit
         self.body_limit = body_limit
         self._buf = bytearray()
-        self._headers: dict[bytes, bytes] = {}
-        self._header_bytes = 0
         self._length: int | None = None  # reading a body of this many bytes
         self._skip: _Skip | None = None  # discarding until resynchronised
 
@@ -65,10 +65,7 @@ class FrameDecoder:
             data = self._skip_through(data, events)
         self._buf += data
         while self._buf and self._skip is None:
-            if self._length is not None:
-                if not self._body(events):
-                    break
-            elif not self._header_line(events):
+            if not (self._body(events) if self._length is not None else self._headers(events)):
                 break
         return events
 
@@ -76,57 +73,51 @@ class FrameDecoder:
         """The stream ended: what was left unfinished."""
         if self._skip is not None and self._skip.remaining is not None:
             return [Refused(self._skip.reason, bytes(self._skip.head))]
-        if self._length is not None or self._headers or self._buf.strip():
+        if self._length is not None or self._buf.strip():
             return [Refused("the input ended inside a message")]
         return []
 
     # -- headers ---------------------------------------------------------------------------
 
-    def _header_line(self, events: list[Event]) -> bool:
-        end = self._buf.find(b"\n")
-        if end < 0:
-            if self._header_bytes + len(self._buf) > self.header_limit:
-                self._refuse(events, f"a header block over {self.header_limit} bytes", 0)
+    def _headers(self, events: list[Event]) -> bool:
+        """Read one header block; False when more bytes are needed."""
+        buf = self._buf
+        blank = _LEADING_BLANK.match(buf)
+        if blank and blank.end():  # blank lines between messages are harmless
+            del buf[:blank.end()]
+            return True
+        end = _BLOCK_END.search(buf, 0, self.header_limit + 4)
+        if end is None:
+            if len(buf) > self.header_limit:
+                self._refuse(events, f"a header block over {self.header_limit} bytes", 1)
                 return True
             return False
-        line = bytes(self._buf[:end]).removesuffix(b"\r")
-        self._header_bytes += end + 1
-        if self._header_bytes > self.header_limit:
-            self._refuse(events, f"a header block over {self.header_limit} bytes", 0)
-            return True
-        if not line.strip():
-            del self._buf[:end + 1]
-            if self._headers:
-                self._end_of_headers(events)
-            else:
-                self._header_bytes = 0  # blank lines between messages are harmless
-            return True
-        match = _HEADER_LINE.match(line)
-        if match is None:
-            self._refuse(events, f"not a header: {_show(line)}", 0)
-            return True
-        name, value = match.group(1).lower(), match.group(2)
-        if name in self._headers and self._headers[name] != value:
-            self._refuse(events, f"two different {name.decode()} headers", end + 1)
-            return True
-        self._headers[name] = value
-        del self._buf[:end + 1]
-        return True
-
-    def _end_of_headers(self, events: list[Event]) -> None:
-        raw = self._headers.get(b"content-length")
-        self._headers, self._header_bytes = {}, 0
-        if raw is None:
-            self._refuse(events, "a message without Content-Length", 0)
-        elif not (raw.isdigit() and len(raw) <= _DIGITS):
-            self._refuse(events, f"Content-Length is not a number of bytes: {_show(raw)}", 0)
-        elif int(raw) > self.body_limit:
-            reason = f"a message of {int(raw)} bytes, over the limit of {self.body_limit}"
-            self._skip = _Skip(reason, int(raw))
-            data, self._buf = bytes(self._buf), bytearray()
+        length: bytes | None = None
+        for raw in bytes(buf[:end.start()]).split(b"\n"):
+            line = raw.removesuffix(b"\r")
+            match = _HEADER_LINE.match(line)
+            if match is None:
+                self._refuse(events, f"not a header: {_show(line)}", 1)
+                return True
+            if match.group(1).lower() == b"content-length":
+                if length is not None and length != match.group(2):
+                    self._refuse(events, "two different Content-Length headers", 1)
+                    return True
+                length = match.group(2)
+        if length is None:
+            self._refuse(events, "a message without Content-Length", 1)
+        elif not (length.isdigit() and len(length) <= _DIGITS):
+            self._refuse(events, f"Content-Length is not a number: {_show(length)}", 1)
+        elif int(length) > self.body_limit:
+            reason = f"a message of {int(length)} bytes, over the limit of {self.body_limit}"
+            data = bytes(buf[end.end():])
+            self._buf = bytearray()
+            self._skip = _Skip(reason, int(length))
             self._buf += self._skip_through(data, events)
         else:
-            self._length = int(raw)
+            del buf[:end.end()]
+            self._length = int(length)
+        return True
 
     # -- bodies ----------------------------------------------------------------------------
 
@@ -139,8 +130,8 @@ class FrameDecoder:
         if cut is not None:  # ran into the next message: Content-Length was too large
             self._length = None
             events.append(Refused("a body that runs into the next message's header "
-                                  "(Content-Length too large)", body[:min(cut.start(),
-                                                                          PEEK_LIMIT)]))
+                                  "(Content-Length too large)",
+                                  body[:min(cut.start(), PEEK_LIMIT)]))
             del self._buf[:cut.start()]
             return True
         del self._buf[:self._length]
@@ -151,8 +142,9 @@ class FrameDecoder:
     # -- refusing and resynchronising ------------------------------------------------------
 
     def _refuse(self, events: list[Event], reason: str, start: int) -> None:
-        """Drop the current message; look for the next header from ``start`` in the buffer."""
-        self._headers, self._header_bytes, self._length = {}, 0, None
+        """Drop the current message; look for the next header from ``start`` in the buffer
+        (1 looks inside the refused block too, where garbage may be glued to a header)."""
+        self._length = None
         events.append(Refused(reason))
         data = bytes(self._buf[start:])
         self._buf = bytearray()
@@ -165,9 +157,7 @@ class FrameDecoder:
         assert skip is not None
         window = skip.tail + data
         found = _LENGTH_LINE.search(window)
-        counted = skip.remaining is not None
-        if counted and found is None and skip.remaining is not None \
-                and skip.remaining <= len(data):
+        if found is None and skip.remaining is not None and skip.remaining <= len(data):
             rest = data[skip.remaining:]  # a whole oversized body went by: in sync again
             skip.keep(data[:skip.remaining])
             events.append(Refused(skip.reason, bytes(skip.head)))
@@ -179,9 +169,8 @@ class FrameDecoder:
                 skip.remaining -= len(data)
             skip.tail = window[-_TAIL:]
             return b""
-        if counted:
-            skip.keep(window[len(skip.tail):found.start()] if found.start() > len(skip.tail)
-                      else b"")
+        if skip.remaining is not None:
+            skip.keep(window[len(skip.tail):found.start()])
             events.append(Refused(skip.reason, bytes(skip.head)))
         self._skip = None
         return window[found.start():]
