@@ -8,7 +8,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vc_lsp.framing import PEEK_LIMIT, FrameDecoder, Frame, Refused, _LENGTH_LINE
+from vc_lsp.framing import _LENGTH_LINE, PEEK_LIMIT, Frame, FrameDecoder, Refused
 
 FUZZ = settings(max_examples=300, derandomize=True, database=None, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
