@@ -3,9 +3,9 @@
 With ``window/showDocument`` (and ``workspace/applyEdit``), the explanation is a Markdown file
 in vc-lsp's private scratch folder (``scratch.py``), opened in the editor and written into line
 by line as the model writes it. The file is a scratch file: its buffer is modified, so close it
-without saving (or save it to keep it). Editors without ``window/showDocument`` get the fallback every client has:
-progress messages while it is written (when they show progress) and the whole explanation in one
-``window/showMessage`` at the end.
+without saving (or save it to keep it). Editors without ``window/showDocument`` get the fallback
+every client has: progress messages while it is written (when they show progress) and the whole
+explanation in one ``window/showMessage`` at the end.
 
 Appends go to the end of the explanation as vc-lsp wrote it, unversioned: the document is the
 server's own, and most editors never send its ``didOpen`` to this server.
