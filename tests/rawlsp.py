@@ -48,6 +48,7 @@ class RawServer:
         self.garbage: list[bytes] = []  # anything on stdout that is not a well-formed frame
         # method -> the whole response to send to the server's request (default: an editor's)
         self.reply_with: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+        self.requested: list[Any] = []  # ids sent with send_request
         self._arrived = asyncio.Event()
         self._ids = itertools.count(1_000_000)
         self._reader = asyncio.ensure_future(self._read())
@@ -80,6 +81,7 @@ class RawServer:
         message: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
         if params is not _MISSING:
             message["params"] = params
+        self.requested.append(msg_id)
         self.send(frame(message))
         return msg_id
 

@@ -86,7 +86,6 @@ INVALID_PARAMS = [
     ("textDocument/codeAction", None, "params null"),
     ("workspace/executeCommand", {"arguments": []}, "no command"),
     ("workspace/executeCommand", {"command": "vc.nope"}, "an unknown command"),
-    ("textDocument/didOpen", {"textDocument": 5}, "a notification's method sent as a request"),
 ]
 
 
@@ -158,6 +157,9 @@ async def test_bad_envelopes_with_an_id_are_answered_with_that_id(raw: Start) ->
         "s-4": ({"jsonrpc": "2.0", "id": "s-4", "method": "no/such"}, -32601),
         "s-5": ({"jsonrpc": "2.0", "id": "s-5", "method": "$/no.such"}, -32601),
         "s-6": ({"jsonrpc": "2.0", "id": "s-6"}, -32600),
+        "s-7": ({"jsonrpc": "2.0", "id": "s-7", "method": "textDocument/didChange",
+                 "params": {"textDocument": {"uri": "file:///nowhere", "version": 1},
+                            "contentChanges": [{"text": ""}]}}, -32601),  # a notification
     }
     for message, _ in cases.values():
         server.send(frame(message))

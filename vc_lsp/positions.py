@@ -40,7 +40,9 @@ def position_at(doc: TextDocument, offset: int) -> types.Position:
     """The client position of a string offset; the end of a document whose last line has no
     line break is the end of that line, never a line past the last one."""
     source = doc.source
-    if offset >= len(source) and source and not source.endswith(("\n", "\r")):
+    if not source:  # pygls's own conversion fails on a document without lines
+        return types.Position(0, 0)
+    if offset >= len(source) and not source.endswith(("\n", "\r")):
         lines = doc.lines
         return types.Position(len(lines) - 1,
                               doc.position_codec.client_num_units(lines[-1]))

@@ -143,6 +143,11 @@ class VcProtocol(LanguageServerProtocol):
             log.info("answered -32601 to the unknown method %s", method)
             self.send_error(msg_id, METHOD_NOT_FOUND, f"Method not found: {method}")
             return
+        if _is_notification(self.get_message_type(method)):
+            log.info("answered -32601 to the notification %s sent as a request", method)
+            self.send_error(msg_id, METHOD_NOT_FOUND,
+                            f"Method not found: {method} is a notification, not a request")
+            return
         try:
             structured = self._structure(message, method, JsonRPCRequestMessage)
         except Exception as exc:
@@ -290,6 +295,12 @@ class _EndingProgress(Progress):
     def end(self, token: types.ProgressToken, value: types.WorkDoneProgressEnd) -> None:
         super().end(token, value)
         self.tokens.pop(token, None)
+
+
+def _is_notification(message_type: type[Any] | None) -> bool:
+    """lsprotocol's notification types are the message types without an ``id``."""
+    fields = getattr(message_type, "__attrs_attrs__", None)
+    return fields is not None and not any(f.name == "id" for f in fields)
 
 
 def _is_id(value: Any) -> TypeGuard[int | str]:
