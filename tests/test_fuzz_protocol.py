@@ -344,7 +344,7 @@ def documents(draw: st.DrawFn, session_ids: Iterator[int]) -> Example:
         messages.append(frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
             "textDocument": {"uri": uri, "version": version},
             "contentChanges": [{"range": {"start": start, "end": start},
-                                "text": draw(st.sampled_from(BREAKS + ["x", "😀", ""]))}]}}))
+                                "text": draw(st.sampled_from([*BREAKS, "x", "😀", ""]))}]}}))
     ids: list[Any] = []
     for _ in range(draw(st.integers(1, 3))):
         method = draw(st.sampled_from(["textDocument/inlineCompletion", "textDocument/completion",
