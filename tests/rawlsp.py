@@ -54,11 +54,12 @@ class RawServer:
         self._reader = asyncio.ensure_future(self._read())
 
     @classmethod
-    async def start(cls, log_file: Path, env: dict[str, str] | None = None) -> RawServer:
+    async def start(cls, log_file: Path, env: dict[str, str] | None = None,
+                    level: str = "DEBUG") -> RawServer:
         server_env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
         server_env.update({"VISIONCODER_API_KEY": SECRET, **(env or {})})
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG", "--log-file", str(log_file),
+            sys.executable, "-m", "vc_lsp", "--log-level", level, "--log-file", str(log_file),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=server_env,
             limit=2 ** 26)
         return cls(proc, log_file)
