@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 INITIALIZE = {
@@ -38,7 +39,7 @@ def frame(message: dict[str, object]) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
-def read_answer(stream: "subprocess.IO[bytes]") -> dict[str, object]:
+def read_answer(stream: IO[bytes]) -> dict[str, object]:
     """The first message with ``id`` 1 (the server may notify before it)."""
     while True:
         length = 0
