@@ -5,9 +5,12 @@ pipes (as an editor does), writes the ``initialize`` request at once, and stops 
 the whole answer has been read. The median of several runs is the figure; the machine should be
 quiet (no test suite running beside it).
 
-    python bench/startup.py [--runs 15] [--modules]
+    python bench/startup.py [--runs 15] [--modules] [--checkout DIR]
 
-``--modules`` also prints the slowest imports of one start (``python -X importtime``).
+``--modules`` also prints the slowest imports of one start (``python -X importtime``);
+``--checkout /work/main`` times another checkout's server with this interpreter (``python -m``
+imports from the working directory), alternating with this one, for a fair comparison on a
+busy machine.
 """
 
 from __future__ import annotations
@@ -54,12 +57,12 @@ def read_answer(stream: IO[bytes]) -> dict[str, object]:
             return message
 
 
-def one_start(env: dict[str, str], python_args: list[str]) -> float:
+def one_start(env: dict[str, str], python_args: list[str], cwd: Path = ROOT) -> float:
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, *python_args, "-m", "vc_lsp", "--log-level", "WARNING",
          "--log-file", os.devnull],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd)
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write(frame(INITIALIZE))
     proc.stdin.flush()
@@ -101,14 +104,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--modules", action="store_true", help="print the slowest imports too")
+    ap.add_argument("--checkout", type=Path, help="also time the server of this checkout")
     args = ap.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
     env["VISIONCODER_API_KEY"] = "sk-bench"
-    one_start(env, [])  # warm the page cache and the .pyc files
-    times = sorted(one_start(env, []) * 1000 for _ in range(args.runs))
-    print(f"start -> initialize answer: median {statistics.median(times):6.1f} ms   "
-          f"min {times[0]:6.1f} ms   max {times[-1]:6.1f} ms   "
-          f"(n={len(times)}, Python {sys.version.split()[0]}, target <= 600 ms)")
+    roots = {"this checkout": ROOT, **({str(args.checkout): args.checkout.resolve()}
+                                       if args.checkout else {})}
+    times: dict[str, list[float]] = {name: [] for name in roots}
+    for root in roots.values():
+        one_start(env, [], root)  # warm the page cache and the .pyc files
+    for _ in range(args.runs):
+        for name, root in roots.items():
+            times[name].append(one_start(env, [], root) * 1000)
+    for name, values in times.items():
+        values.sort()
+        print(f"start -> initialize answer ({name}): median {statistics.median(values):6.1f} ms"
+              f"   min {values[0]:6.1f} ms   max {values[-1]:6.1f} ms   (n={len(values)}, "
+              f"Python {sys.version.split()[0]}, target <= 600 ms)")
     if args.modules:
         print("slowest imports of one start (cumulative, ms):")
         for micros, name in slowest_imports(env):

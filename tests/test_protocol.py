@@ -6,7 +6,10 @@ session's state (before ``initialize``, after ``shutdown``) and the framing itse
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -307,3 +310,41 @@ async def settled(server: RawServer, rounds: int = 500) -> dict[str, Any]:
         if counts["requestFutures"] <= 1:
             break
     return counts
+
+
+async def test_tcp_serves_one_client_with_the_same_protocol(upstream: FakeUpstream) -> None:
+    """``--tcp`` (for debugging) reads through the same framing and protocol."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "vc_lsp", "--tcp", f"127.0.0.1:{port}", "--log-level", "INFO",
+        stdin=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    try:
+        assert proc.stderr is not None
+        while b"serving on" not in await asyncio.wait_for(proc.stderr.readline(), 30):
+            pass
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "capabilities": {}, "initializationOptions": options(upstream, {}, None)}}
+        writer.write(frame(init) + frame(body=json.dumps(
+            {"jsonrpc": "2.0", "id": 2, "method": "vc/stats"}).encode(), name=b"content-length")
+            + frame({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}))
+        seen: dict[int, dict[str, Any]] = {}
+        while len(seen) < 3:
+            length = 0
+            while (line := await asyncio.wait_for(reader.readline(), 30)) != b"\r\n":
+                assert line, "the server closed the connection before answering"
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            message = json.loads(await reader.readexactly(length))
+            if "id" in message and "method" not in message:
+                seen[message["id"]] = message
+        assert all("result" in seen[i] for i in (1, 2, 3)), seen
+        writer.write(frame({"jsonrpc": "2.0", "method": "exit"}))
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+        writer.close()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
