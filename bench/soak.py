@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import os
 import random
 import sys
 import tempfile
@@ -86,7 +87,8 @@ class Tally:
 
 class Soak:
     def __init__(self, server: RawServer, upstream: FakeUpstream, rng: random.Random,
-                 docs: list[Doc]) -> None:
+                 docs: list[Doc], fault_scale: float = 1.0) -> None:
+        self.fault_scale = fault_scale
         self.server = server
         self.upstream = upstream
         self.rng = rng
@@ -111,7 +113,7 @@ class Soak:
             (0.110, "slow endless", Reply.text(chunks=["x = 1\n"], endless=True, delay=0.05)),
         ]
         for limit, name, reply in faults:
-            if r < limit:
+            if r < limit * self.fault_scale:
                 self.tally.faults[name] += 1
                 return reply
         inline = isinstance(body, dict) and bool(body.get("stop"))
@@ -248,13 +250,14 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-async def main(minutes: float, seed: int, rate: float, sample_s: float) -> int:
+async def main(minutes: float, seed: int, rate: float, sample_s: float,
+               fault_scale: float) -> int:
     rng = random.Random(seed)
     duration = minutes * 60
     warmup = duration / 10
     tmp = Path(tempfile.mkdtemp(prefix="vc-soak-"))
     async with FakeUpstream() as upstream:
-        server = await RawServer.start(tmp / "server.log", level="WARNING", env={
+        server = await RawServer.start(tmp / "server.log", level=os.environ.get("SOAK_LOG_LEVEL", "WARNING"), env={
             "XDG_CACHE_HOME": str(tmp / "cache"), "TMPDIR": str(tmp)})
         opts = options(upstream, {"inline": {"debounceMs": 20, "completionFallback": "always"},
                                   "actions": {"throttleMs": 20}}, None)
@@ -263,12 +266,12 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float) -> int:
         for doc in docs:
             server.notify("textDocument/didOpen", {"textDocument": {
                 "uri": doc.uri, "languageId": "python", "version": 0, "text": doc.text}})
-        soak = Soak(server, upstream, rng, docs)
+        soak = Soak(server, upstream, rng, docs, fault_scale)
         pid = server.proc.pid
         print(f"soak: {minutes:g} min, seed {seed}, ~{rate:g} operations/s, server pid {pid}, "
               f"log {tmp / 'server.log'}")
         print(f"{'t (s)':>6} {'ops':>7} {'RSS MiB':>8} {'d MiB':>6} {'futures':>8} "
-              f"{'results':>8} {'tokens':>7} {'tasks':>6} {'waiting':>8}")
+              f"{'results':>8} {'tokens':>7} {'tasks':>6} {'waiting':>8} {'upstream':>9}")
         started = time.monotonic()
         next_sample = started
         baseline: float | None = None
@@ -292,7 +295,8 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float) -> int:
                 print(f"{t:6.0f} {sum(soak.tally.ops.values()):7d} {rss:8.1f} {delta} "
                       f"{counts['requestFutures']:8d} {counts['resultTypes']:8d} "
                       f"{counts['progressTokens']:7d} {counts['tasks']:6d} "
-                      f"{len(soak.tally.pending):8d}", flush=True)
+                      f"{len(soak.tally.pending):8d} "
+                      f"{soak.tally.ops['upstream request']:9d}", flush=True)
         while soak.tally.pending and time.monotonic() - now < HANG_S + 1:
             await asyncio.sleep(0.1)
             soak.collect()
@@ -325,5 +329,7 @@ if __name__ == "__main__":
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rate", type=float, default=60, help="operations per second (mean)")
     ap.add_argument("--sample", type=float, default=30, help="seconds between rows")
+    ap.add_argument("--faults", type=float, default=1.0,
+                    help="scale the fault and slow-stream rates (0: none)")
     args = ap.parse_args()
-    sys.exit(asyncio.run(main(args.minutes, args.seed, args.rate, args.sample)))
+    sys.exit(asyncio.run(main(args.minutes, args.seed, args.rate, args.sample, args.faults)))

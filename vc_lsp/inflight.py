@@ -30,12 +30,23 @@ class InflightRegistry:
                 del self._tasks[uri]
 
     def cancel(self, uri: str, kind: str | None = None, *, reason: str = "") -> int:
-        """Cancel matching tasks now; returns how many were still running."""
+        """Cancel matching tasks now; returns how many were still running.
+
+        Each task is cancelled once: a second cancellation would land inside its hang-up, and
+        httpcore, interrupted while closing a response (``response_closed.failed``), never gives
+        the connection back to the pool; after 16 such keystroke pairs every request waited
+        for a connection forever (bench/soak.py showed it).
+        """
         count = 0
-        for task, task_kind in list(self._tasks.get(uri, {}).items()):
+        tasks = self._tasks.get(uri, {})
+        for task, task_kind in list(tasks.items()):
             if (kind is None or task_kind == kind) and not task.done():
-                task.cancel(reason or None)
-                count += 1
+                del tasks[task]  # no longer ours to stop: it is closing
+                if not _cancelling(task):
+                    task.cancel(reason or None)
+                    count += 1
+        if not tasks:
+            self._tasks.pop(uri, None)
         if count:
             log.debug("cancelled %d %s stream(s) for %s (%s)", count, kind or "", uri, reason)
         return count
@@ -43,3 +54,9 @@ class InflightRegistry:
     def cancel_all(self) -> None:
         for uri in list(self._tasks):
             self.cancel(uri, reason="shutdown")
+
+
+def _cancelling(task: asyncio.Task[object]) -> bool:
+    """Already being cancelled, by us or anyone (Python 3.11+ can tell)."""
+    cancelling = getattr(task, "cancelling", None)
+    return bool(cancelling()) if cancelling is not None else False

@@ -69,10 +69,13 @@ async def pump(protocol: VcProtocol, read: Callable[[], Awaitable[bytes]]) -> No
     decoder = FrameDecoder()
     while data := await read():
         for event in decoder.feed(data):
-            if isinstance(event, Refused):
-                protocol.refuse(event)
-            else:
-                protocol.receive(event.body)
+            try:
+                if isinstance(event, Refused):
+                    protocol.refuse(event)
+                else:
+                    protocol.receive(event.body)
+            except Exception:  # a bug of ours must cost one message, not the session
+                log.exception("a message could not be handled")
             await asyncio.sleep(0)
     for event in decoder.close():
         if isinstance(event, Refused):
