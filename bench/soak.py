@@ -257,7 +257,8 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float,
     warmup = duration / 10
     tmp = Path(tempfile.mkdtemp(prefix="vc-soak-"))
     async with FakeUpstream() as upstream:
-        server = await RawServer.start(tmp / "server.log", level=os.environ.get("SOAK_LOG_LEVEL", "WARNING"), env={
+        level = os.environ.get("SOAK_LOG_LEVEL", "WARNING")  # DEBUG to see every message
+        server = await RawServer.start(tmp / "server.log", level=level, env={
             "XDG_CACHE_HOME": str(tmp / "cache"), "TMPDIR": str(tmp)})
         opts = options(upstream, {"inline": {"debounceMs": 20, "completionFallback": "always"},
                                   "actions": {"throttleMs": 20}}, None)
