@@ -8,13 +8,18 @@ OpenAI server, with a random fault in about 1 request of 20 (HTTP 500/502/503, 4
 malformed chunk, a dropped stream, an error chunk, a stream that never starts) and slow endless
 streams that only a keystroke, a cancel or the total timeout ends.
 
-    python bench/soak.py [--minutes 10] [--seed 1] [--rate 60] [--sample 30]
+    python bench/soak.py [--minutes 10] [--seed 1] [--rate 60] [--sample 30] [--faults 1]
+
+``--faults 0`` turns the faults and slow streams off; ``SOAK_LOG_LEVEL=DEBUG`` keeps the
+server's whole log (its path is printed first).
 
 Each row: seconds, operations sent, RSS (MiB) and its change since the end of the warm-up
 (the first tenth), then what ``vc/stats`` counts in the protocol: request futures (pygls's
 ``_request_futures``), result types, progress tokens, background tasks; then requests still
-unanswered by the server. The summary checks the targets: RSS growth after warm-up < 5 MB,
-tables bounded, every request answered exactly once, none left waiting 30 s.
+unanswered by the server, and chat requests the fake upstream has received so far (a column
+that stops growing means completions no longer reach the model). The summary checks the
+targets: RSS growth after warm-up < 5 MB, tables bounded, every request answered exactly once,
+none left waiting 30 s, and chat requests still reaching the upstream at the end.
 """
 
 from __future__ import annotations
@@ -276,7 +281,7 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float,
         started = time.monotonic()
         next_sample = started
         baseline: float | None = None
-        rows: list[tuple[float, float, dict[str, int]]] = []
+        rows: list[tuple[float, float, dict[str, int], int]] = []
         while (now := time.monotonic()) - started < duration:
             if len(soak.tally.pending) < MAX_PENDING:
                 soak.step()
@@ -291,7 +296,7 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float,
                 t = now - started
                 if baseline is None and t >= warmup:
                     baseline = rss
-                rows.append((t, rss, counts))
+                rows.append((t, rss, counts, soak.tally.ops["upstream request"]))
                 delta = f"{rss - baseline:+6.1f}" if baseline is not None else "   -  "
                 print(f"{t:6.0f} {sum(soak.tally.ops.values()):7d} {rss:8.1f} {delta} "
                       f"{counts['requestFutures']:8d} {counts['resultTypes']:8d} "
@@ -317,9 +322,13 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float,
           f"{max(r[1] for r in rows):.1f} MiB; growth after warm-up {growth:+.1f} MiB "
           f"(target < 5 MB) over {len(after)} samples")
     print(f"protocol tables, largest sample: {peak}; after the last answer: {final}")
+    late = [r for r in rows if r[0] >= duration * 0.75]
+    flowing = len(late) < 2 or late[-1][3] > late[0][3]
+    print(f"chat requests reached the upstream: {soak.tally.ops['upstream request']}; "
+          f"still reaching it in the last quarter: {'yes' if flowing else 'NO (stalled)'}")
     print(f"server exit code after shutdown/exit: {code}")
     ok = growth < 5 * 1e6 / 2 ** 20 and tally.hangs == 0 and tally.duplicates == 0 \
-        and final["requestFutures"] <= 1 and code == 0
+        and final["requestFutures"] <= 1 and code == 0 and flowing
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
