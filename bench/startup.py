@@ -57,7 +57,18 @@ def read_answer(stream: IO[bytes]) -> dict[str, object]:
             return message
 
 
-def one_start(env: dict[str, str], python_args: list[str], cwd: Path = ROOT) -> float:
+def cpu_ms(pid: int) -> float:
+    """The process's CPU time so far (user + system), where /proc has it; a figure a busy
+    machine disturbs less than the wall clock."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def one_start(env: dict[str, str], python_args: list[str], cwd: Path = ROOT
+              ) -> tuple[float, float]:
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, *python_args, "-m", "vc_lsp", "--log-level", "WARNING",
@@ -68,13 +79,14 @@ def one_start(env: dict[str, str], python_args: list[str], cwd: Path = ROOT) -> 
     proc.stdin.flush()
     answer = read_answer(proc.stdout)
     elapsed = time.perf_counter() - started
+    cpu = cpu_ms(proc.pid)
     if "result" not in answer:
         raise RuntimeError(f"initialize failed: {answer}")
     proc.stdin.write(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
     proc.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
     proc.stdin.close()
     proc.wait(10)
-    return elapsed
+    return elapsed * 1000, cpu
 
 
 def slowest_imports(env: dict[str, str], top: int = 15) -> list[tuple[int, str]]:
@@ -110,17 +122,21 @@ def main() -> None:
     env["VISIONCODER_API_KEY"] = "sk-bench"
     roots = {"this checkout": ROOT, **({str(args.checkout): args.checkout.resolve()}
                                        if args.checkout else {})}
-    times: dict[str, list[float]] = {name: [] for name in roots}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
     for root in roots.values():
         one_start(env, [], root)  # warm the page cache and the .pyc files
     for _ in range(args.runs):
         for name, root in roots.items():
-            times[name].append(one_start(env, [], root) * 1000)
-    for name, values in times.items():
-        values.sort()
-        print(f"start -> initialize answer ({name}): median {statistics.median(values):6.1f} ms"
-              f"   min {values[0]:6.1f} ms   max {values[-1]:6.1f} ms   (n={len(values)}, "
-              f"Python {sys.version.split()[0]}, target <= 600 ms)")
+            times[name].append(one_start(env, [], root))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load:.1f}, "
+          f"{args.runs} runs each, target <= 600 ms")
+    for name, runs in times.items():
+        wall = sorted(w for w, _ in runs)
+        cpu = sorted(c for _, c in runs)
+        print(f"start -> initialize answer ({name}): median {statistics.median(wall):6.1f} ms"
+              f" (min {wall[0]:6.1f}, max {wall[-1]:6.1f}); server CPU time median "
+              f"{statistics.median(cpu):6.1f} ms")
     if args.modules:
         print("slowest imports of one start (cumulative, ms):")
         for micros, name in slowest_imports(env):
