@@ -42,9 +42,8 @@ class InflightRegistry:
         for task, task_kind in list(tasks.items()):
             if (kind is None or task_kind == kind) and not task.done():
                 del tasks[task]  # no longer ours to stop: it is closing
-                if not _cancelling(task):
-                    task.cancel(reason or None)
-                    count += 1
+                task.cancel(reason or None)
+                count += 1
         if not tasks:
             self._tasks.pop(uri, None)
         if count:
@@ -55,8 +54,3 @@ class InflightRegistry:
         for uri in list(self._tasks):
             self.cancel(uri, reason="shutdown")
 
-
-def _cancelling(task: asyncio.Task[object]) -> bool:
-    """Already being cancelled, by us or anyone (Python 3.11+ can tell)."""
-    cancelling = getattr(task, "cancelling", None)
-    return bool(cancelling()) if cancelling is not None else False
