@@ -254,7 +254,7 @@ def _converter() -> Any:
 
 
 def _paths(tmp_path: Path) -> tuple[Path, Path]:
-    """A fresh log file, and the server's TMPDIR (where explanations are written)."""
+    """A fresh log file, and the server's TMPDIR and XDG_CACHE_HOME (explanations go there)."""
     temp = tmp_path / "tmp"
     temp.mkdir(exist_ok=True)
     return tmp_path / f"server-{len(list(tmp_path.glob('server-*.log')))}.log", temp
@@ -278,7 +278,8 @@ def opener(upstream: FakeUpstream, tmp_path: Path) -> Opener:
             return client
 
         log_file, temp = _paths(tmp_path)
-        client = await start_server(log_file, {"TMPDIR": str(temp)}, factory)
+        client = await start_server(log_file, {"TMPDIR": str(temp), "XDG_CACHE_HOME": str(temp)},
+                                    factory)
         editor = Editor(client, encoding=encoding, **switches)
         holder.append(editor)
         opts = options(upstream, {"actions": {"throttleMs": 0}}, settings)

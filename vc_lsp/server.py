@@ -21,6 +21,7 @@ from .context import ContextService
 from .feature import Feature
 from .inline.service import InlineCompleter
 from .notify import Notifier
+from .protocol import VcProtocol
 from .redact import redact, remember_env_secret
 from .upstream.client import UpstreamClient
 from .work import Work
@@ -34,7 +35,7 @@ class VcServer(LanguageServer):
     """One instance per editor session; handlers reach services through it, never globals."""
 
     def __init__(self) -> None:
-        super().__init__("vc-lsp", __version__)
+        super().__init__("vc-lsp", __version__, protocol_cls=VcProtocol)
         self.settings_store = SettingsStore()
         self.settings_ready = asyncio.Event()
         self.settings_ready.set()

@@ -20,7 +20,9 @@ EXPLAIN   ``vc.cancel``; a cancelled progress; ``didClose`` of the explained doc
 
 Stopping an INLINE job cancels its task, which closes its HTTP stream. Stopping an EDIT or
 EXPLAIN job calls its session's ``cancel``: the session hangs up the upstream itself and then
-restores or finishes the region, so the job's task ends on its own shortly after.
+restores or finishes the region, so the job's task ends on its own shortly after. A job is
+stopped once, whoever asks first: a second cancellation would land in the first one's hang-up
+and leave the connection open and the model generating.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Job:
         self.uris = {uri} if uri else set()
         self.key = key  # what the job computes, so an identical request can join it
         self.task: asyncio.Task[Any] | None = None
+        self.stopped = False
         self._work = work
         self._stop: Callable[[], None] | None = None
 
@@ -67,11 +70,16 @@ class Job:
         """How to stop this job from now on (``None``: cancel its task)."""
         self._stop = stop
 
-    def stop(self, reason: str = "") -> None:
+    def stop(self, reason: str = "") -> bool:
+        """Stop the job; False when it was stopped already (it is not cancelled again)."""
+        if self.stopped:
+            return False
+        self.stopped = True
         if self._stop is not None:
             self._stop()
         elif self.task is not None and not self.task.done():
             self.task.cancel(reason or None)
+        return True
 
     @property
     def done(self) -> bool:
@@ -84,6 +92,11 @@ class Work:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._jobs: list[Job] = []
+
+    @property
+    def running(self) -> int:
+        """How many tasks are alive (``vc/stats``, the soak)."""
+        return len(self._tasks)
 
     def run_task(self, coro: Coroutine[Any, Any, Any], name: str, *,
                  job: Job | None = None) -> asyncio.Task[Any]:
@@ -115,14 +128,12 @@ class Work:
 
     def stop(self, uri: str | None = None, kind: Kind | None = None, *,
              reason: str = "") -> int:
-        """Stop matching jobs now; returns how many were running."""
-        jobs = self.jobs(uri, kind)
-        for job in jobs:
-            job.stop(reason)
-        if jobs:
-            log.debug("stopped %d %s job(s) for %s (%s)", len(jobs),
+        """Stop matching jobs now; returns how many this stopped (not those stopped already)."""
+        count = sum(job.stop(reason) for job in self.jobs(uri, kind))
+        if count:
+            log.debug("stopped %d %s job(s) for %s (%s)", count,
                       kind.value if kind else "", uri or "every document", reason)
-        return len(jobs)
+        return count
 
     # -- the events of the table -------------------------------------------------------------
 

@@ -1,11 +1,11 @@
 """Explanations, streamed where the client can show them.
 
 With ``window/showDocument`` (and ``workspace/applyEdit``), the explanation is a Markdown file
-in vc-lsp's temporary folder, opened in the editor and written into line by line as the model
-writes it. The file is a scratch file: its buffer is modified, so close it without saving (or
-save it to keep it). Editors without ``window/showDocument`` get the fallback every client has:
-progress messages while it is written (when they show progress) and the whole explanation in one
-``window/showMessage`` at the end.
+in vc-lsp's private scratch folder (``scratch.py``), opened in the editor and written into line
+by line as the model writes it. The file is a scratch file: its buffer is modified, so close it
+without saving (or save it to keep it). Editors without ``window/showDocument`` get the fallback
+every client has: progress messages while it is written (when they show progress) and the whole
+explanation in one ``window/showMessage`` at the end.
 
 Appends go to the end of the explanation as vc-lsp wrote it, unversioned: the document is the
 server's own, and most editors never send its ``didOpen`` to this server.
@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import tempfile
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +22,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.workspace import PositionCodec
 
+from .. import scratch
 from ..documents import Document
 from . import clean
 from .editor import Editor
@@ -38,7 +37,7 @@ KEEP_FILES_S = 24 * 3600
 
 
 def folder() -> Path:
-    return Path(tempfile.gettempdir()) / "vc-lsp" / "explanations"
+    return scratch.folder("explanations")
 
 
 class Where(enum.Enum):
@@ -103,8 +102,8 @@ class ExplainSession:
         plan = self.plan
         self._header = f"# {plan.file_name}, {plan.lines_label}\n\n"
         try:
-            path = self._new_file()
-            path.write_text(self._header, encoding="utf-8")
+            path = scratch.create(self._directory, self._file_name(), self._header,
+                                  keep_s=KEEP_FILES_S)
         except OSError as exc:
             log.warning("cannot write the explanation file: %s", exc)
             return
@@ -112,19 +111,10 @@ class ExplainSession:
         if await self._editor.show_document(uri):
             self.uri, self.where, self._written = uri, Where.DOCUMENT, self._header
 
-    def _new_file(self) -> Path:
-        directory = self._directory
-        directory.mkdir(parents=True, exist_ok=True)
-        cutoff = time.time() - KEEP_FILES_S
-        for old in directory.glob("*.md"):
-            try:
-                if old.stat().st_mtime < cutoff:
-                    old.unlink()
-            except OSError:
-                pass
+    def _file_name(self) -> str:
         plan = self.plan
         stem = Path(plan.file_name).name.replace(".", "-")
-        return directory / f"{stem}-L{plan.first_line}-{uuid.uuid4().hex[:6]}.md"
+        return f"{stem}-L{plan.first_line}-{uuid.uuid4().hex[:6]}.md"
 
     async def run(self) -> str:
         """Stream the explanation; returns the explanation text."""

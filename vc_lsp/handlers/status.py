@@ -1,4 +1,9 @@
-"""``vc/stats``: what the server measured this session (latency, tokens), for users and bench."""
+"""``vc/stats``: what the server measured this session (latency, tokens), for users and bench.
+
+``params`` may be left out (JSON-RPC allows it). ``protocol`` counts what the JSON-RPC layer
+holds right now (futures of requests in flight either way, progress tokens), which the soak
+bench watches to prove it stays bounded.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,17 @@ STATS = "vc/stats"
 
 def register(server: VcServer) -> None:
     @server.feature(STATS)
-    def stats(ls: VcServer, _: Any) -> dict[str, Any]:
+    def stats(ls: VcServer, _: Any = None) -> dict[str, Any]:
         usage = ls.upstream.usage
+        protocol = ls.protocol
         return {
             "latencyMs": ls.inline.stats.summary(),
             "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens,
                        "cached": usage.cached_tokens},
+            "protocol": {
+                "requestFutures": len(protocol._request_futures),
+                "resultTypes": len(protocol._result_types),
+                "progressTokens": len(protocol.progress.tokens),
+                "tasks": ls.work.running,
+            },
         }

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..feature import Feature
@@ -22,7 +22,7 @@ from ..stats import LatencyStats
 from ..upstream.chunks import Delta, Finish
 from ..upstream.client import ChatRequest, UpstreamClient
 from ..upstream.errors import UpstreamError
-from ..work import Kind, Work
+from ..work import Job, Kind, Work
 from . import prompt
 from .cache import SuggestionCache
 from .context import CursorContext, cut
@@ -86,19 +86,21 @@ class InlineCompleter(Feature):
                 self._notifier.say(message)
             return []
         before, after = q.text[: q.offset], q.text[q.offset:]
-        work = self._join(q.uri, (before, after))
-        if work is None:
+        job = self._join(q.uri, (before, after))
+        if job is None:
             self._work.stop(q.uri, Kind.INLINE, reason="superseded")
             cached = self.cache.lookup(q.uri, before, after)
             if cached is not None:
                 return cached
             job = self._work.start("inline completion", uri=q.uri, kind=Kind.INLINE,
                                    key=(before, after))
-            work = job.run(self._fetch(q, settings, before, after, entered))
+            job.run(self._fetch(q, settings, before, after, entered))
+        work = job.task
+        assert work is not None
         try:
             done, _ = await asyncio.wait({work}, timeout=budget_s)
         except asyncio.CancelledError:
-            work.cancel()
+            job.stop("request cancelled")  # $/cancelRequest: once, if nothing stopped it yet
             raise
         if not done:
             return []  # it streams on into the cache; asking again here joins it
@@ -112,11 +114,11 @@ class InlineCompleter(Feature):
         self.stats.add("inlineTotal", (now - entered) * 1000)
         return answer.items
 
-    def _join(self, uri: str, key: tuple[str, str]) -> asyncio.Task[Any] | None:
+    def _join(self, uri: str, key: tuple[str, str]) -> Job | None:
         """The running request for exactly this cursor, if any: asking twice costs one stream."""
         for job in self._work.jobs(uri, Kind.INLINE):
-            if job.key == key and job.task is not None:
-                return job.task
+            if job.key == key and job.task is not None and not job.stopped:
+                return job
         return None
 
     async def _fetch(self, q: CompletionQuery, s: Settings, before: str, after: str,
