@@ -16,7 +16,6 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-import pytest
 
 from tests.conftest import SECRET
 from tests.editors import readme

@@ -28,7 +28,7 @@ from ..upstream.client import ChatRequest, UpstreamClient
 from ..upstream.errors import UpstreamError
 from . import plan as planning
 from . import prompts
-from .catalog import Action
+from .catalog import Action, fit
 from .edit_stream import EditSession, Outcome, sentence
 from .editor import Editor
 from .explain import ExplainSession
@@ -119,31 +119,32 @@ class ActionService:
         record = self._records.get(uri) if uri else None
         if uri is None or record is None:
             name = _name(uri) if uri else ""
-            self._say(f"vc-lsp: there is no edit to revert{' in ' + name if name else ''}.",
+            self._say(fit("vc-lsp: there is no edit to revert" + (" in {name}." if name else "."),
+                          name=name),
                       types.MessageType.Info)
             return
         if uri in self._edits:
             await self._stop_edit(uri)
         writer, name = record.writer, record.plan.file_name
         if writer.closed:
-            self._say(f"vc-lsp: {name} was closed; there is nothing to revert.",
+            self._say(fit("vc-lsp: {name} was closed; there is nothing to revert.", name=name),
                       types.MessageType.Info)
             return
         first, last = writer.line_range()
         where = f"line {first}" if first == last else f"lines {first}-{last}"
         if writer.current() == record.original:
-            self._say(f"vc-lsp: {where} of {name} already hold the text from before the edit.",
+            self._say(f"vc-lsp: {where} already hold the text from before the edit.",
                       types.MessageType.Info)
             return
         status = await writer.write(record.original)
         if status is Status.CONFIRMED:
             first, last = writer.line_range()
             where = f"line {first}" if first == last else f"lines {first}-{last}"
-            self._say(f"vc-lsp: reverted '{record.plan.title}': {where} of {name} hold their "
-                      f"original text again.", types.MessageType.Info)
+            self._say(f"vc-lsp: reverted {where} to the text from before the edit.",
+                      types.MessageType.Info)
         else:
-            self._say(f"vc-lsp: could not revert {where} of {name} ({status.value}); "
-                      f"try again.", types.MessageType.Warning)
+            self._say(f"vc-lsp: could not revert {where} ({status.value}); try again.",
+                      types.MessageType.Warning)
 
     def on_change(self, uri: str, changes: Sequence[types.TextDocumentContentChangeEvent]
                   ) -> None:
@@ -190,8 +191,7 @@ class ActionService:
         uri = request.uri
         await self._stop_edit(uri)  # one edit per document: the new one replaces the old
         if not self.editor.can_apply_edits:
-            self._say("vc-lsp: this editor does not let language servers edit documents "
-                      "(workspace/applyEdit), so edits cannot be shown.")
+            self._say("vc-lsp: this editor takes no edits from a server (workspace/applyEdit).")
             return
         settings = await self._settings()
         made = self._plan(request, settings)
@@ -271,8 +271,8 @@ class ActionService:
               ) -> tuple[TextDocument, planning.Plan] | None:
         doc = positions.snapshot(self._server.workspace, request.uri)
         if doc is None:
-            self._say(f"vc-lsp: {_name(request.uri)} is not open in the editor; open it and "
-                      f"run the action again.")
+            self._say(fit("vc-lsp: {name} is not open; open it and try again.",
+                          name=_name(request.uri)))
             return None
         made = planning.make(doc, request.action, request.range,
                              instruction_text=request.instruction,

@@ -40,7 +40,8 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
     if mode == "never" or (mode == "auto" and has_inline):
         return
 
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
+    # Not an empty object: ALE (Vim) reads ``completionProvider: {}`` as no completion at all.
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=False))
     async def completion(ls: VcServer, params: types.CompletionParams) -> types.CompletionList:
         empty = types.CompletionList(is_incomplete=True, items=[])
         query = _query(ls, params.text_document.uri, params.position, invoked=True)

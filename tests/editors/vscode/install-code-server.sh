@@ -30,7 +30,8 @@ tar -czf "$cache/$RIPGREP_ASSET" -C "$cache/rg" rg
 
 cd "$dest"
 [[ -f package.json ]] || echo '{"private": true}' > package.json
-# code-server's install script runs npm itself and, as root, wants unsafe-perm.
-TMPDIR=$tmp npm_config_unsafe_perm=true npm install --no-audit --no-fund --no-save \
+# code-server's install script runs npm itself and, as root, wants unsafe-perm; node-pty runs
+# `npx node-gyp`, which must not stop to ask.
+TMPDIR=$tmp npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund --no-save \
     "code-server@$VERSION"
 echo "$VERSION" > version
