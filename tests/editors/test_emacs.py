@@ -31,7 +31,7 @@ SERVER = Path(sys.executable).parent / "vc-lsp"  # the console script of this en
 COMMON = [readme.block("emacs", "Quick start", 0), readme.block("emacs", "Quick start", 1),
           readme.block("emacs", "Troubleshooting", 0)]
 EGLOT = [*COMMON, readme.block("emacs", "Eglot", 0)]
-LSP_MODE = [*COMMON, readme.block("emacs", "lsp-mode", 0), readme.block("emacs", "lsp-mode", 1)]
+LSP_MODE = [*COMMON, *(readme.block("emacs", "lsp-mode", i) for i in range(3))]
 USED = [*EGLOT, *LSP_MODE]  # for test_readme_blocks
 
 # "[eglot] Server reports (type=3): vc-lsp: ..." / "LSP :: vc-lsp: ...": the server's own text.
@@ -39,7 +39,8 @@ _PREFIX = re.compile(r"^(\[eglot\] Server reports \(type=\d\): |LSP :: )")
 
 
 def server_messages(texts: list[str]) -> list[str]:
-    return [_PREFIX.sub("", t) for t in texts if "vc-lsp" in t and _PREFIX.match(t)]
+    own = [_PREFIX.sub("", t) for t in texts if _PREFIX.match(t)]
+    return [t for t in own if t.startswith("vc-lsp: ")]
 
 
 @dataclass
@@ -99,7 +100,7 @@ def init_file(selected: list[readme.Block], log: Path, extra: str = "") -> str:
 @contextlib.asynccontextmanager
 async def emacs(tmp: Path, upstream: FakeUpstream, selected: list[readme.Block], file: str,
                 extra: str = "") -> AsyncIterator[Emacs]:
-    need("emacs", "Emacs (apt-get install emacs-nox elpa-eglot elpa-lsp-mode)")
+    need("emacs", "Emacs (apt-get install emacs-nox elpa-eglot elpa-lsp-mode elpa-company)")
     need(tmux(), "tmux (apt-get install tmux)")
     home = tmp / "home"
     (home / ".emacs.d").mkdir(parents=True)

@@ -84,6 +84,9 @@
 
 (add-hook 'minibuffer-setup-hook
           (lambda () (vc-test-tell "prompt" (or (minibuffer-prompt) ""))))
+;; Questions asked one key at a time (lsp-mode's project root) bypass the minibuffer.
+(advice-add 'read-key :before
+            (lambda (&optional prompt &rest _) (vc-test-tell "prompt" (or prompt ""))))
 
 ;; Attached: Eglot or lsp-mode manages the buffer with vc-lsp.
 (add-hook 'eglot-managed-mode-hook
@@ -93,11 +96,8 @@
                             (list :client "eglot" :buffer (buffer-name)
                                   :server (format "%s" (eieio-object-class
                                                         (eglot-current-server))))))))
-(add-hook 'lsp-after-open-hook
-          (lambda ()
-            (when (fboundp 'vc-lsp--lsp-workspace)
-              (when-let ((ws (vc-lsp--lsp-workspace)))
-                (vc-test-tell "attached" (list :client "lsp-mode" :buffer (buffer-name)))))))
+(add-hook 'lsp-after-open-hook   ; vc-lsp is the only server lsp-mode has here
+          (lambda () (vc-test-tell "attached" (list :client "lsp-mode" :buffer (buffer-name)))))
 
 (let ((port (string-to-number (or (getenv "VC_TEST_PORT") "0"))))
   (when (> port 0)
