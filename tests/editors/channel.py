@@ -31,8 +31,8 @@ class Channel:
         self._connected = asyncio.Event()
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Any]] = {}
-        self._events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-        self._backlog: list[tuple[str, Any]] = []
+        self._backlog: list[tuple[str, Any]] = []  # received, not taken yet
+        self._arrived = asyncio.Event()
         self.log: list[tuple[str, Any]] = []  # every event, in order, for failure reports
         self._reader: asyncio.Task[None] | None = None
 
@@ -89,7 +89,9 @@ class Channel:
         elif isinstance(body, dict) and "event" in body:
             event = (str(body["event"]), body.get("data"))
             self.log.append(event)
-            self._events.put_nowait(event)
+            self._backlog.append(event)
+            self._arrived.set()
+            self._arrived = asyncio.Event()
 
     async def connected(self) -> None:
         await asyncio.wait_for(self._connected.wait(), SAFETY)
@@ -111,18 +113,15 @@ class Channel:
         self._send(["ex", command])
 
     async def event(self, name: str, timeout: float = SAFETY) -> Any:
-        """The oldest ``name`` event not taken yet; other events wait their turn."""
-        for i, (event, data) in enumerate(self._backlog):
-            if event == name:
-                del self._backlog[i]
-                return data
-
+        """The oldest ``name`` event not taken yet; other events wait for their own takers
+        (several tasks may wait at once, each for its own kind)."""
         async def next_named() -> Any:
             while True:
-                event, data = await self._events.get()
-                if event == name:
-                    return data
-                self._backlog.append((event, data))
+                for i, (event, data) in enumerate(self._backlog):
+                    if event == name:
+                        del self._backlog[i]
+                        return data
+                await self._arrived.wait()
         try:
             return await asyncio.wait_for(next_named(), timeout)
         except asyncio.TimeoutError:
@@ -131,8 +130,6 @@ class Channel:
 
     def drain(self, name: str) -> list[Any]:
         """Every ``name`` event already received and not taken, oldest first."""
-        while not self._events.empty():
-            self._backlog.append(self._events.get_nowait())
         taken = [data for event, data in self._backlog if event == name]
         self._backlog = [(e, d) for e, d in self._backlog if e != name]
         return taken
