@@ -34,12 +34,15 @@ import msgpack  # type: ignore[import-untyped]
 import pytest
 
 from tests.conftest import SECRET
+from tests.editors import readme
 from tests.editors.terminal import Terminal, tmux
 from tests.fakes.upstream import FakeUpstream, RecordedRequest, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 INIT = ROOT / "tests" / "editors" / "nvim" / "init.lua"
 EVENT_TIMEOUT = 20.0  # a safety net only: every wait below ends on an event
+EVENTS = ROOT / "tests" / "editors" / "nvim" / "events.lua"
+USED = readme.config_blocks("neovim")  # every block: for test_readme_blocks
 
 
 def find_nvim() -> str | None:
@@ -454,3 +457,48 @@ async def test_neovim_typing_before_the_first_line_stops_the_model(
         [request] = await upstream.wait_for_requests(1)
         await nv.keys("GI#<Esc>")
         await asyncio.wait_for(request.hung_up.wait(), 2.5)  # before its first line is due
+
+
+# -- every set-up block of editors/neovim/README.md -------------------------------------------
+
+def readme_init(block: readme.Block) -> str:
+    """The block as an init file; lazy.nvim's spec is run as lazy.nvim runs it."""
+    code = readme.code([block], {"/path/to/vc-lsp": str(ROOT)}, strict=False)
+    if code.lstrip().startswith("{"):  # a lazy.nvim plugin spec
+        code = f"local spec = {code}\nvim.opt.runtimepath:append(spec.dir)\nspec.config()\n"
+    elif "runtimepath" not in code:
+        code = f"vim.opt.runtimepath:append('{ROOT}/editors/neovim')\n{code}"
+    return f"vim.o.swapfile = false\n{code}\ndofile('{EVENTS}')\n"
+
+
+@pytest.mark.parametrize("block", USED, ids=[b.name for b in USED])
+async def test_neovim_readme_block_attaches(nvim_binary: str, upstream: FakeUpstream,
+                                            tmp_path: Path, block: readme.Block) -> None:
+    """Each README set-up, copied as it is, starts vc-lsp (`vc-lsp` found on PATH) and gets a
+    suggestion for <C-Space>."""
+    init = tmp_path / "init.lua"
+    init.write_text(readme_init(block), encoding="utf-8")
+    (tmp_path / "demo.py").write_text(SOURCE, encoding="utf-8")
+    env = environment(upstream, tmp_path, tmp_path / "vc-lsp.log")
+    env.update({"VC_LSP_BASE_URL": upstream.base_url,
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"})
+    proc = await asyncio.create_subprocess_exec(
+        nvim_binary, "--embed", "--headless", "--clean", "-u", str(init), cwd=tmp_path, env=env,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL)
+    assert proc.stdout is not None and proc.stdin is not None
+    nv = Nvim(proc.stdout, proc.stdin, proc)
+    try:
+        channel, _ = await nv.request("nvim_get_api_info")
+        await nv.request("nvim_set_var", "vc_test_channel", channel)
+        await nv.request("nvim_command", "edit demo.py")
+        assert (await nv.event("attached"))["completion"]
+        upstream.enqueue(Reply.text("<completion>len(s) + 1</completion>"))
+        await nv.request("nvim_win_set_cursor", 0, [2, 0])
+        await nv.keys("A<C-Space>")
+        assert await nv.event("menu") == ["len(s)"]
+        await nv.keys("<C-y>")
+        done = await nv.event("completed")
+        assert done["lines"][1] == '    s = "日本語😀"; n = len(s) + 1'
+    finally:
+        await nv.quit()

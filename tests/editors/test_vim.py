@@ -31,6 +31,7 @@ from tests.fakes.upstream import FakeUpstream, Reply
 HERE = Path(__file__).resolve().parent
 HARNESS = HERE / "vim" / "harness.vim"
 SERVER = Path(sys.executable).parent / "vc-lsp"
+ALE = Path("/usr/share/vim/vimfiles/pack/dist-bundle/opt/ale")  # Debian's vim-ale
 
 VIMRC = [readme.block("vim", "Quick start", 0), readme.block("vim", "Quick start", 1),
          readme.block("vim", "Troubleshooting", 0), readme.block("vim", "Troubleshooting", 1)]
@@ -52,12 +53,16 @@ class Vim:
         return dict(await self.channel.expr("VcTestState()"))
 
 
+def need_ale() -> None:
+    if not ALE.exists():
+        need(None, "ALE (apt-get install vim-ale)")
+
+
 @contextlib.asynccontextmanager
 async def vim(tmp: Path, upstream: FakeUpstream, file: str) -> AsyncIterator[Vim]:
     need("vim", "Vim (apt-get install vim vim-ale)")
     need(tmux(), "tmux (apt-get install tmux)")
-    if not Path("/usr/share/vim/vimfiles/pack/dist-bundle/opt/ale").exists():
-        need(None, "ALE (apt-get install vim-ale)")
+    need_ale()
     home = tmp / "home"
     home.mkdir()
     log = tmp / "vc-lsp.log"
