@@ -30,7 +30,10 @@ def register(server: VcServer) -> None:
         if query is None or not (await ls.current_settings()).inline.enabled:
             return []
         items = await ls.inline.complete(query)
-        return [types.InlineCompletionItem(insert_text=text) for text in items]
+        # An explicit empty range at the cursor: without one VS Code replaces the word being
+        # typed, and drops a suggestion that does not start with that word (any mid-word one).
+        here = types.Range(params.position, params.position)
+        return [types.InlineCompletionItem(insert_text=text, range=here) for text in items]
 
 
 def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
