@@ -152,8 +152,12 @@ async def vscode(tmp: Path, vsix: Path, files: dict[str, str]) -> AsyncIterator[
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp / "config"),
            "XDG_DATA_HOME": str(tmp / "share"), "VISIONCODER_API_KEY": SECRET}
     env = {k: v for k, v in env.items() if not k.startswith("VC_LSP_")}
-    subprocess.run([binary, "--extensions-dir", str(extensions), "--user-data-dir", str(data),
-                    "--install-extension", str(vsix)], check=True, capture_output=True, env=env)
+    install = await asyncio.create_subprocess_exec(
+        binary, "--extensions-dir", str(extensions), "--user-data-dir", str(data),
+        "--install-extension", str(vsix), env=env, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT)
+    output, _ = await install.communicate()
+    assert install.returncode == 0, f"code-server --install-extension: {output.decode()}"
     log = tmp / "vc-lsp.log"
     async with FakeUpstream(models=[*DEFAULT_MODELS, "gpt-5.4", "gpt-4.1-mini"]) as upstream:
         upstream.requests = Requests()
@@ -210,7 +214,8 @@ async def listening(stdout: asyncio.StreamReader) -> str:
 DEMO = 'def greet(name):\n    s = "hi"; n = \n'
 OLD_LOAD = ("def load(path):\n    f = open(path)\n    data = json.load(f)\n    f.close()\n"
             "    return data\n")
-NEW_LOAD = "def load(path):\n    with open(path) as f:\n        data = json.load(f)\n    return data\n"
+NEW_LOAD = ("def load(path):\n    with open(path) as f:\n        data = json.load(f)\n"
+            "    return data\n")
 APP = f'import json\n\n\n{OLD_LOAD}\n\nprint(load("x.json"))\n'
 
 
