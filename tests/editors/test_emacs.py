@@ -309,7 +309,7 @@ async def test_eglot_confirming_each_edit_gets_the_right_text(upstream: FakeUpst
         yes = asyncio.ensure_future(say_yes(ed))
         try:
             edited = lines_of(APP.replace(OLD_LOAD, NEW_LOAD))
-            await ed.until(lambda lines: lines == edited, timeout=10)
+            await ed.until(lambda lines: lines == edited, timeout=5)
             await upstream.chat_requests[-1].done.wait()
             assert ed.lines == edited
             assert not [m for m in server_messages(ed.messages()) if "stopped" in m]
@@ -336,7 +336,7 @@ async def test_explain_shows_progress_while_it_streams(upstream: FakeUpstream, t
         request = (await upstream.wait_for_requests(1))[-1]
         await asyncio.wait_for(request.streaming.wait(), SAFETY)
         try:
-            shown = await asyncio.wait_for(wait_message(ed, "load"), 10)
+            shown = await asyncio.wait_for(wait_message(ed, "load"), 5)
             assert "\n" not in shown and len(shown) <= 80
         finally:
             await ed.keys("C-c", "v", "c")

@@ -383,6 +383,8 @@ async def test_neovim_tui_edit_and_explain_leave_the_screen_usable(
         screen = await term.screen()
         assert "Press ENTER" not in screen, screen
         assert all(len(line) <= 80 for line in screen.split("\n"))
+        said = [m["message"] for e, m in nv.log if e == "message" and "vc-lsp" in m["message"]]
+        assert said == []  # nobody typed: nothing to report
 
         upstream.enqueue(by_line("`load` reads a JSON file and closes it.\n", delay=0.02))
         await term.type("5G:VcExplain")
