@@ -31,9 +31,10 @@ HARNESS = HERE / "emacs" / "harness.el"
 SERVER = Path(sys.executable).parent / "vc-lsp"  # the console script of this environment
 
 COMMON = [readme.block("emacs", "Quick start", 0), readme.block("emacs", "Quick start", 1),
-          readme.block("emacs", "Troubleshooting", 0)]
-EGLOT = [*COMMON, readme.block("emacs", "Eglot", 0)]
-LSP_MODE = [*COMMON, *(readme.block("emacs", "lsp-mode", i) for i in range(3))]
+          readme.block("emacs", "Troubleshooting", 1)]
+EGLOT = [*COMMON, readme.block("emacs", "Eglot", 0), readme.block("emacs", "Settings", 0)]
+LSP_MODE = [*COMMON, *(readme.block("emacs", "lsp-mode", i) for i in range(3)),
+            readme.block("emacs", "Troubleshooting", 0)]
 USED = [*EGLOT, *LSP_MODE]  # for test_readme_blocks
 
 # "[eglot] Server reports (type=3): vc-lsp: ..." / "LSP :: vc-lsp: ...": the server's own text.
