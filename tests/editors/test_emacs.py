@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -284,6 +285,16 @@ async def test_lsp_mode_completes_edits_and_stops(upstream: FakeUpstream,
         check_messages(ed)
 
 
+def test_vc_lsp_el_byte_compiles_without_warnings(tmp_path: Path) -> None:
+    emacs_binary = need("emacs", "Emacs (apt-get install emacs-nox)")
+    copy = tmp_path / "vc-lsp.el"
+    copy.write_bytes((readme.EDITORS / "emacs" / "vc-lsp.el").read_bytes())
+    done = subprocess.run([emacs_binary, "--batch", "-Q", "--eval",
+                           "(setq byte-compile-error-on-warn t)", "-f", "batch-byte-compile",
+                           str(copy)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
 # -- defects the lead fixes in the actions core (strict xfail: each must still fail) ---------
 
 async def say_yes(ed: Emacs) -> None:
@@ -336,8 +347,8 @@ async def test_explain_shows_progress_while_it_streams(upstream: FakeUpstream, t
         await ed.keys("C-c", "v", "e")
         request = (await upstream.wait_for_requests(1))[-1]
         await asyncio.wait_for(request.streaming.wait(), SAFETY)
-        try:
-            shown = await asyncio.wait_for(wait_message(ed, "load"), 5)
+        try:  # any word from vc-lsp in the echo area while the model writes, in one line
+            shown = await asyncio.wait_for(wait_message(ed, "vc-lsp: "), 5)
             assert "\n" not in shown and len(shown) <= 80
         finally:
             await ed.keys("C-c", "v", "c")
