@@ -3,11 +3,13 @@
 ;; Load this file after lsp-mode or Eglot (see README.md in this folder):
 ;;
 ;;   (load "/path/to/vc-lsp/editors/emacs/vc-lsp.el")
-;;   (keymap-global-set "C-c v" vc-lsp-command-map)   ; Emacs 29+; else global-set-key
+;;   (global-set-key (kbd "C-c v") 'vc-lsp-command-map)
 ;;
-;; lsp-mode runs vc-lsp next to your language server, with ghost text through
-;; `lsp-inline-completion-mode'.  Eglot runs one server per buffer, so vc-lsp is registered for
-;; `vc-lsp-eglot-modes' only (see the README for a multiplexer that lifts that limit).
+;; lsp-mode runs vc-lsp next to your language server: ghost text through
+;; `lsp-inline-completion-mode' where lsp-mode has it (9.0+), completion items before that.
+;; Eglot runs one server per buffer, so vc-lsp is registered for `vc-lsp-eglot-modes' only
+;; (see the README for a multiplexer that lifts that limit), and its streamed edits are applied
+;; without Eglot's y/n for each one (`vc-lsp-eglot-confirm-edits').
 
 ;;; Code:
 
@@ -34,8 +36,16 @@ vc-lsp's README."
 (defcustom vc-lsp-eglot-modes '(text-mode markdown-mode yaml-mode yaml-ts-mode conf-mode)
   "Major modes in which Eglot starts vc-lsp.
 Eglot runs one server per buffer: list modes that have no other
-language server, or start vc-lsp through a multiplexer (see README.md)."
+language server, or start vc-lsp through a multiplexer (see README.md).
+Setting it, with `setq' too, takes effect for buffers opened after."
   :type '(repeat symbol))
+
+(defcustom vc-lsp-eglot-confirm-edits nil
+  "Whether Eglot asks before applying each of vc-lsp's edits.
+nil (the default) applies them as they stream in.  Eglot's own
+`eglot-confirm-server-initiated-edits' (y/n for every server edit)
+still applies to your other servers."
+  :type 'boolean)
 
 ;;;; lsp-mode
 
@@ -52,6 +62,17 @@ language server, or start vc-lsp through a multiplexer (see README.md)."
 (declare-function lsp-configuration-section "lsp-mode")
 (defvar lsp--cur-workspace)
 
+(defun vc-lsp--lsp-inline-p ()
+  "Whether this lsp-mode shows ghost text (inline completions, lsp-mode 9+)."
+  (or (fboundp 'lsp-inline-completion-mode)
+      (and (locate-library "lsp-inline-completion") t)))
+
+(defun vc-lsp--lsp-initialization-options ()
+  "The vcLsp section for lsp-mode: completion items if it has no ghost text."
+  (list :vcLsp (vc-lsp--merge vc-lsp-settings
+                              (list :inline (list :completionFallback
+                                                  (if (vc-lsp--lsp-inline-p) "never" "always"))))))
+
 (with-eval-after-load 'lsp-mode
   (lsp-register-client
    (make-lsp-client
@@ -60,10 +81,9 @@ language server, or start vc-lsp through a multiplexer (see README.md)."
     :add-on? t                            ; next to your language server, not instead of it
     :priority -2
     :server-id 'vc-lsp
-    ;; lsp-mode shows ghost text itself (`lsp-inline-completion-mode'), so no completion items.
-    :initialization-options
-    (lambda () (list :vcLsp (vc-lsp--merge vc-lsp-settings
-                                           '(:inline (:completionFallback "never"))))))))
+    ;; With ghost text (lsp-mode 9+) no completion items, so a suggestion does not show twice;
+    ;; lsp-mode 8 has no inline completion, so the suggestions come as completion items.
+    :initialization-options #'vc-lsp--lsp-initialization-options)))
 
 (defun vc-lsp--merge (settings defaults)
   "SETTINGS with DEFAULTS filled in where SETTINGS leaves a key out."
@@ -90,13 +110,38 @@ language server, or start vc-lsp through a multiplexer (see README.md)."
 (declare-function eglot--signal-textDocument/didChange "eglot")
 (declare-function jsonrpc-async-request "jsonrpc")
 (defvar eglot-server-programs)
+(defvar eglot-confirm-server-initiated-edits)
 
 (defun vc-lsp-eglot-contact (&optional _interactive)
-  "How Eglot starts vc-lsp."
-  `(,@vc-lsp-command :initializationOptions (:vcLsp ,vc-lsp-settings)))
+  "How Eglot starts vc-lsp: its own server class, so its edits need no y/n each."
+  `(vc-lsp-eglot-server ,@vc-lsp-command :initializationOptions (:vcLsp ,vc-lsp-settings)))
+
+(defun vc-lsp--eglot-register (modes)
+  "Make Eglot start vc-lsp in MODES, before its own servers for them."
+  (setq eglot-server-programs
+        (cons (cons modes #'vc-lsp-eglot-contact)
+              (seq-remove (lambda (entry) (eq (cdr-safe entry) #'vc-lsp-eglot-contact))
+                          eglot-server-programs))))
+
+;; A `setq' of `vc-lsp-eglot-modes' after this file is loaded must count too.
+(add-variable-watcher
+ 'vc-lsp-eglot-modes
+ (lambda (_symbol modes operation _where)
+   (when (and (eq operation 'set) (featurep 'eglot))
+     (vc-lsp--eglot-register modes))))
 
 (with-eval-after-load 'eglot
-  (add-to-list 'eglot-server-programs (cons vc-lsp-eglot-modes #'vc-lsp-eglot-contact)))
+  (eval
+   '(progn
+      (defclass vc-lsp-eglot-server (eglot-lsp-server) ()
+        :documentation "vc-lsp under Eglot.")
+      (cl-defmethod eglot-handle-request
+        ((_server vc-lsp-eglot-server) (_method (eql workspace/applyEdit)) &rest _)
+        "vc-lsp's streamed edits: asked about only if `vc-lsp-eglot-confirm-edits'."
+        (let ((eglot-confirm-server-initiated-edits (and vc-lsp-eglot-confirm-edits 'confirm)))
+          (cl-call-next-method))))
+   t)
+  (vc-lsp--eglot-register vc-lsp-eglot-modes))
 
 ;;;; Commands (both clients)
 

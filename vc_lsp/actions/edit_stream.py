@@ -20,6 +20,7 @@ import enum
 import logging
 
 from . import clean, diff
+from .catalog import fit
 from .pacing import Pacer
 from .plan import Plan
 from .progress import Progress
@@ -189,33 +190,33 @@ class EditSession:
         return Outcome.STUCK
 
     def summary(self, outcome: Outcome) -> str | None:
-        """What to tell the user, in plain words; ``None`` when the result speaks for itself."""
-        plan = self.plan
+        """What to tell the user, in one line that fits an 80-column screen; ``None`` when the
+        result speaks for itself."""
         first, last = self.writer.line_range()
         where = lines_label(first, last)
-        name, what = plan.file_name, plan.title
+        name, what = self.plan.file_name, self.plan.title
         if outcome is Outcome.DONE and self._final == self.original:
-            return f"vc-lsp: '{what}' changed nothing: the model kept {where} of {name} as is."
+            return fit("vc-lsp: '{what}' changed nothing in " + where + ".", what=what)
         if outcome is Outcome.DONE or outcome is Outcome.CLOSED:
             return None
         if outcome is Outcome.COMPLETED:
-            return (f"vc-lsp: {name} changed while '{what}' was finishing; the edit of {where} "
-                    f"is complete (vc.revert undoes it).")
+            return fit("vc-lsp: {name} changed; the edit of " + where
+                       + " is complete (vc.revert undoes it).", name=name)
         if outcome is Outcome.PARTIAL:
-            return (f"vc-lsp: stopped '{what}' because you typed in {where} while it was being "
-                    f"rewritten. Your typing is kept and the rest of the rewrite was not made; "
-                    f"vc.revert restores the original text.")
+            return f"vc-lsp: stopped as you typed (kept); vc.revert restores {where}."
         if outcome is Outcome.STUCK:
-            return (f"vc-lsp: '{what}' stopped and the original text of {where} could not be "
-                    f"put back; vc.revert restores it.")
+            return f"vc-lsp: stopped; could not restore {where}: vc.revert puts it back."
         nothing = self._sent_before_settle == 0
+        if self.stop_reason is Stop.TYPED:
+            return fit("vc-lsp: {name} changed, so the edit stopped; "
+                       + ("nothing was written." if nothing else where + ": original text."),
+                       name=name)
+        if self.stop_reason is Stop.CANCELLED:
+            return ("vc-lsp: cancelled; nothing was written." if nothing
+                    else f"vc-lsp: cancelled; {where}: original text.")
         state = (f"{name} was not changed" if nothing
                  else f"{where} of {name} are back to their original text" if first != last
                  else f"{where} of {name} is back to its original text")
-        if self.stop_reason is Stop.TYPED:
-            return f"vc-lsp: stopped '{what}' because {name} changed; {state}."
-        if self.stop_reason is Stop.CANCELLED:
-            return f"vc-lsp: cancelled '{what}'; {state}."
         return f"vc-lsp: '{what}' failed and {state}. {sentence(self.error)}"
 
 

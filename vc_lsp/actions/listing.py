@@ -25,7 +25,10 @@ def _wanted(kind: str, only: Sequence[str] | None) -> bool:
 
 
 def code_actions(doc: Document, rng: types.Range, context: types.CodeActionContext, *,
-                 max_lines: int, disabled_support: bool) -> list[types.CodeAction]:
+                 max_lines: int, disabled_support: bool,
+                 can_edit: bool = True) -> list[types.CodeAction]:
+    """The actions for ``rng``; without ``can_edit`` (no ``workspace/applyEdit``) only those
+    whose answer the editor can show without an edit: explain."""
     text = planning.lines_text(doc)
     language = (doc.language_id or "").lower()
     start, end = planning.offsets(doc, rng)
@@ -35,7 +38,7 @@ def code_actions(doc: Document, rng: types.Range, context: types.CodeActionConte
     def add(action: Action, title: str, arguments: dict[str, Any], *,
             diagnostics: list[types.Diagnostic] | None = None,
             span_lines: int | None = None) -> None:
-        if not _wanted(action.kind, context.only):
+        if not _wanted(action.kind, context.only) or (not can_edit and action.mode != "explain"):
             return
         disabled = None
         if span_lines is not None and span_lines > max_lines:

@@ -153,9 +153,7 @@ def make(doc: Document, action: Action, rng: types.Range | None, *,
         span, found = edit_span(doc, start, end, language)
         if found is None:
             return Problem(
-                "vc-lsp: Edit needs an instruction. Write one as a comment in or just above the "
-                "code (for example '# vc: make this async' in your file's comment syntax), or "
-                "call vc.edit with {\"instruction\": ...}.")
+                "vc-lsp: Edit needs an instruction, e.g. a '# vc: ...' comment above it.")
     elif diags:
         span = regions.whole_lines(text, min(d.span.start for d in diags),
                                    max(d.span.end for d in diags))
@@ -173,9 +171,8 @@ def make(doc: Document, action: Action, rng: types.Range | None, *,
         return Problem(f"vc-lsp: there is no code to {what} here; select some code first.")
     count = regions.count_lines(text, span)
     if count > max_lines:
-        return Problem(
-            f"vc-lsp: the selection has {count} lines; code actions take at most {max_lines} "
-            f"(setting actions.maxSelectionLines). Select a smaller part.")
+        return Problem(f"vc-lsp: {count} lines selected; at most {max_lines} "
+                       f"(actions.maxSelectionLines).")
     first = doc.client_position_at_offset(span.start).line + 1
     last = doc.client_position_at_offset(max(span.start, span.end - 1)).line + 1
     task = _task(action, instruction_text, found, diags)

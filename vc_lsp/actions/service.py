@@ -26,7 +26,7 @@ from ..upstream.client import ChatRequest, UpstreamClient
 from ..work import Job, Kind, Work
 from . import plan as planning
 from . import prompts
-from .catalog import Action
+from .catalog import Action, fit
 from .edit_stream import EditSession, Outcome, sentence
 from .editor import Editor
 from .explain import ExplainSession
@@ -92,28 +92,29 @@ class ActionService(Feature):
         record = self._records.get(uri) if uri else None
         if uri is None or record is None:
             name = file_name(uri) if uri else ""
-            self._say(f"vc-lsp: there is no edit to revert{' in ' + name if name else ''}.",
+            self._say(fit("vc-lsp: there is no edit to revert" + (" in {name}." if name else "."),
+                          name=name),
                       types.MessageType.Info)
             return
         await self._stop_edits(uri)
         writer, plan = record.writer, record.plan
         name = plan.file_name
         if writer.closed:
-            self._say(f"vc-lsp: {name} was closed; there is nothing to revert.",
+            self._say(fit("vc-lsp: {name} was closed; there is nothing to revert.", name=name),
                       types.MessageType.Info)
             return
         where = lines_label(*writer.line_range())
         if writer.current() == plan.original:
-            self._say(f"vc-lsp: {where} of {name} already hold the text from before the edit.",
+            self._say(f"vc-lsp: {where} already hold the text from before the edit.",
                       types.MessageType.Info)
             return
         status = await writer.write(plan.original)
         if status is Status.CONFIRMED:
-            self._say(f"vc-lsp: reverted '{plan.title}': {lines_label(*writer.line_range())} "
-                      f"of {name} hold their original text again.", types.MessageType.Info)
+            self._say(f"vc-lsp: reverted {lines_label(*writer.line_range())} to the text from "
+                      f"before the edit.", types.MessageType.Info)
         else:
-            self._say(f"vc-lsp: could not revert {where} of {name} ({status.value}); "
-                      f"try again.", types.MessageType.Warning)
+            self._say(f"vc-lsp: could not revert {where} ({status.value}); try again.",
+                      types.MessageType.Warning)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -163,8 +164,7 @@ class ActionService(Feature):
         uri = request.uri
         await self._stop_edits(uri)  # one edit per document: the new one replaces the old
         if not self.editor.can_apply_edits:
-            self._say("vc-lsp: this editor does not let language servers edit documents "
-                      "(workspace/applyEdit), so edits cannot be shown.")
+            self._say("vc-lsp: this editor takes no edits from a server (workspace/applyEdit).")
             return
         made = self._plan(request, settings)
         if made is None:
@@ -243,8 +243,8 @@ class ActionService(Feature):
             return None
         doc = snapshot(self._server.workspace, request.uri)
         if doc is None:
-            self._say(f"vc-lsp: {file_name(request.uri)} is not open in the editor; "
-                      f"open it and run the action again.")
+            self._say(fit("vc-lsp: {name} is not open; open it and try again.",
+                          name=file_name(request.uri)))
             return None
         made = planning.make(doc, request.action, request.range,
                              instruction_text=request.instruction,

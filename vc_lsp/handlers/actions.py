@@ -41,7 +41,8 @@ def register(server: VcServer) -> None:
         return listing.code_actions(
             doc, params.range, params.context,
             max_lines=settings.actions.max_selection_lines,
-            disabled_support=ls.actions.editor.can_disable_actions)
+            disabled_support=ls.actions.editor.can_disable_actions,
+            can_edit=ls.actions.editor.can_apply_edits)
 
     for action in catalog.STREAMING:
         _register_action(server, action)
@@ -78,9 +79,8 @@ def parse(action: Action, args: tuple[Any, ...]) -> Request:
     The positional form ``[uri | {"uri"}, range?, instruction?]`` is accepted too: key bindings
     in Sublime (``lsp_execute`` with ``$document_id``, ``$range``) can only pass separate values.
     """
-    usage = ('needs the arguments [{"uri": ..., "range": ...'
-             + (', "instruction": ...' if action.name == "edit" else "") + "}]; run it from the "
-             "code action menu or see the README.")
+    usage = ('needs [{"uri", "range"' + (', "instruction"' if action.name == "edit" else "")
+             + "}]; see the README.")
     if args and (isinstance(args[0], str) or (isinstance(args[0], dict) and len(args) > 1)):
         head = {"uri": args[0]} if isinstance(args[0], str) else dict(args[0])
         args = ({**head, **dict(zip(("range", "instruction"), args[1:], strict=False))},)
@@ -93,7 +93,8 @@ def parse(action: Action, args: tuple[Any, ...]) -> Request:
     try:
         rng = _converter.structure(arg["range"], types.Range) if arg.get("range") else None
     except Exception as exc:
-        raise BadArguments(f"got an unreadable range ({exc}); {usage}") from exc
+        log.info("%s: unreadable range: %s", action.command, exc)
+        raise BadArguments(f"got an unreadable range; {usage}") from exc
     diags: list[types.Diagnostic] = []
     for raw in raw_diags:
         try:

@@ -27,7 +27,10 @@ def register(server: VcServer) -> None:
         if query is None or not settings.inline.enabled:
             return []
         items = await ls.inline.complete(query, settings)
-        return [types.InlineCompletionItem(insert_text=text) for text in items]
+        # An explicit empty range at the cursor: without one VS Code replaces the word being
+        # typed, and drops a suggestion that does not start with that word (any mid-word one).
+        here = types.Range(params.position, params.position)
+        return [types.InlineCompletionItem(insert_text=text, range=here) for text in items]
 
 
 def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
@@ -37,7 +40,8 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
     if mode == "never" or (mode == "auto" and has_inline):
         return
 
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
+    # Not an empty object: ALE (Vim) reads ``completionProvider: {}`` as no completion at all.
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=False))
     async def completion(ls: VcServer, params: types.CompletionParams) -> types.CompletionList:
         settings = await ls.request_settings()
         empty = types.CompletionList(is_incomplete=True, items=[])

@@ -17,6 +17,9 @@ M.defaults = {
   init_options = nil, -- the vcLsp section sent at start-up (inline.completionFallback lives here)
   debounce_text_changes = 0, -- ms; low, so typing stops a streaming edit at once
   inline = true, -- Neovim 0.12+: ghost text; false: completion items there too
+  -- Where :VcExplain's explanation opens: an Ex command that makes a window ('split',
+  -- 'vsplit', 'tab split', ...). The document is a scratch buffer: :q closes it.
+  explain_window = 'belowright split',
   -- Neovim 0.11: 'completeopt' for the buffer, so one suggestion still shows as a menu with the
   -- whole text in the popup, and nothing is inserted until <C-y>. false keeps yours.
   completeopt = 'menuone,noinsert,popup',
@@ -239,6 +242,45 @@ local function complete_done(client)
   end
 end
 
+local LEVELS = { [1] = vim.log.levels.ERROR, [2] = WARN, [3] = vim.log.levels.INFO, [4] = vim.log.levels.DEBUG }
+
+--- window/showMessage for vc-lsp: one line that fits the screen, so it never turns into a
+--- "Press ENTER" prompt (Neovim 0.11's own handler adds "LSP[vc_lsp][Info] " and a line break).
+--- The whole text goes to the LSP log.
+local function show_message(_, params, ctx)
+  local text = tostring(params.message or '')
+  vim.lsp.log.info('vc-lsp says:', text)
+  local line = text:gsub('\r?\n.*', ' …')
+  local width = math.max(20, vim.o.columns - 12) -- room for the ruler and showcmd
+  if vim.fn.strdisplaywidth(line) > width then
+    line = vim.fn.strcharpart(line, 0, width - 1) .. '…'
+  end
+  vim.notify(line, LEVELS[params.type] or vim.log.levels.INFO)
+  return vim.NIL
+end
+
+--- window/showDocument for vc-lsp (its explanations): in a window of its own next to the code,
+--- as a scratch buffer, rather than in place of the buffer you are editing.
+local function show_document(err, params, ctx)
+  if params.external then
+    return vim.lsp.handlers['window/showDocument'](err, params, ctx)
+  end
+  local from = vim.api.nvim_get_current_win()
+  local bufnr = vim.uri_to_bufnr(params.uri)
+  vim.fn.bufload(bufnr) -- the server wrote the file's first lines: read them before it appends
+  vim.bo[bufnr].buftype = 'nofile'
+  vim.bo[bufnr].bufhidden = 'wipe'
+  vim.bo[bufnr].swapfile = false
+  local win = vim.fn.bufwinid(bufnr)
+  if win == -1 then
+    vim.cmd(M.options.explain_window)
+    win = vim.api.nvim_get_current_win()
+    vim.api.nvim_win_set_buf(win, bufnr)
+  end
+  vim.api.nvim_set_current_win(params.takeFocus and win or from)
+  return { success = true }
+end
+
 local function on_attach(client, bufnr)
   local o = M.options
   local keys = o.keys or {}
@@ -297,7 +339,10 @@ end
 function M.setup(opts)
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
   local o = M.options
-  local config = { flags = { debounce_text_changes = o.debounce_text_changes } }
+  local config = {
+    flags = { debounce_text_changes = o.debounce_text_changes },
+    handlers = { ['window/showMessage'] = show_message, ['window/showDocument'] = show_document },
+  }
   config.cmd = o.cmd
   config.filetypes = o.filetypes
   local init = vim.deepcopy(o.init_options or {})

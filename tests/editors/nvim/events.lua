@@ -1,15 +1,10 @@
--- Test harness for tests/test_neovim.py: loads editors/neovim exactly as a user would, points it
--- at the test's fake upstream, and tells the test over RPC when something happens, so the test
--- waits for events instead of sleeping.
-local root = assert(vim.env.VC_TEST_ROOT, 'VC_TEST_ROOT is not set')
-vim.opt.runtimepath:prepend(root .. '/editors/neovim')
-vim.o.swapfile = false
-
-require('vc_lsp').setup({
-  cmd = vim.json.decode(assert(vim.env.VC_TEST_CMD)),
-  -- baseUrl through initializationOptions; the model comes from VC_LSP_MODEL in the environment.
-  init_options = { baseUrl = vim.env.VC_TEST_BASE_URL, inline = { debounceMs = 0 } },
-})
+-- Events for tests/editors/test_neovim.py, whatever set vc-lsp up (init.lua, or a README block):
+-- tells the test over RPC when something happens, so it waits for events instead of sleeping.
+-- With its terminal UI, Neovim dials the test (VC_TEST_RPC=host:port) and that connection is
+-- both the test's RPC channel and where events go.
+if vim.env.VC_TEST_RPC then
+  vim.g.vc_test_channel = vim.fn.sockconnect('tcp', vim.env.VC_TEST_RPC, { rpc = true })
+end
 
 --- Send `vc_test(event, data)` to the test's RPC channel (set as g:vc_test_channel).
 local function tell(event, data)
@@ -75,9 +70,30 @@ function _G.vc_test_watch(buf)
   })
 end
 
--- Messages the server shows (window/showMessage).
-local show_message = vim.lsp.handlers['window/showMessage']
-vim.lsp.handlers['window/showMessage'] = function(err, params, ctx)
-  tell('message', { message = params.message, type = params.type })
-  return show_message(err, params, ctx)
+-- Messages as the user sees them: editors/neovim shows the server's through vim.notify.
+local notify = vim.notify
+vim.notify = function(msg, level, opts)
+  tell('message', { message = msg, type = level })
+  return notify(msg, level, opts)
 end
+
+-- Work-done progress (e.g. a streamed edit's), when it ends.
+vim.api.nvim_create_autocmd('LspProgress', {
+  callback = function(args)
+    local value = args.data.params.value
+    if type(value) == 'table' and value.kind == 'end' then
+      vim.schedule(function()
+        tell('progress-end', { message = value.message })
+      end)
+    end
+  end,
+})
+
+-- Windows opening and closing (the explanation's split).
+vim.api.nvim_create_autocmd({ 'WinNew', 'WinClosed' }, {
+  callback = function(args)
+    vim.schedule(function()
+      tell('windows', { event = args.event, count = #vim.api.nvim_tabpage_list_wins(0) })
+    end)
+  end,
+})
