@@ -65,6 +65,9 @@ class InlineCompleter(Feature):
         self._notifier = notifier
         self.stats = stats or LatencyStats()
         self.cache = SuggestionCache()
+        # Items another feature already has for this cursor (next-edit suggestions: the next
+        # edit is an insertion here); when it gives any, no request is made.
+        self.next_edit: Callable[[CompletionQuery, Settings], list[str]] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -85,6 +88,8 @@ class InlineCompleter(Feature):
             if message:
                 self._notifier.say(message)
             return []
+        if self.next_edit is not None and (found := self.next_edit(q, settings)):
+            return found
         before, after = q.text[: q.offset], q.text[q.offset:]
         job = self._join(q.uri, (before, after))
         if job is None:
