@@ -30,7 +30,7 @@ def register(server: VcServer) -> None:
     @server.feature(COPILOT_INLINE_EDIT)
     async def copilot_inline_edit(ls: VcServer, params: Any) -> dict[str, Any]:
         settings = await ls.request_settings()
-        uri, version, line, character, invoked = _parse(params)
+        uri, version, line, character, invoked = _parse(_data(params))
         doc = snapshot(ls.workspace, uri)
         if doc is None or not settings.nes.enabled:
             return NOTHING
@@ -47,6 +47,7 @@ def register(server: VcServer) -> None:
 
     @server.feature(DID_SHOW)
     def did_show(ls: VcServer, params: Any) -> None:
+        params = _data(params)
         command = (params or {}).get("item", {}).get("command") if isinstance(params, dict) \
             else None
         arguments = command.get("arguments") if isinstance(command, dict) else None
@@ -84,6 +85,17 @@ async def code_actions(ls: VcServer, doc: Document, params: types.CodeActionPara
     versioned = bool(get_capability(ls.client_capabilities,
                                     "workspace.workspace_edit.document_changes"))
     return delivery.code_actions(now, suggestion, versioned=versioned, only=params.context.only)
+
+
+def _data(value: Any) -> Any:
+    """pygls hands a custom method's params over as named tuples: plain dicts and lists."""
+    if hasattr(value, "_asdict"):
+        return {k: _data(v) for k, v in value._asdict().items()}
+    if isinstance(value, list | tuple):
+        return [_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _data(v) for k, v in value.items()}
+    return value
 
 
 def _parse(params: Any) -> tuple[str, int | None, int, int, bool]:

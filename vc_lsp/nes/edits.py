@@ -16,6 +16,9 @@ from ..context.history import Hunk
 from ..context.text import View, common_affixes
 from .region import Region
 
+APART = 8  # unchanged characters between two changes on a line that make them two edits
+SPLIT_LIMIT = 400  # longer changed stretches stay one edit
+
 
 @dataclass(frozen=True, slots=True)
 class Edit:
@@ -49,6 +52,31 @@ def trimmed(start: int, old: str, new: str) -> Edit | None:
     return Edit(start + prefix, start + len(old) - suffix, new[prefix:len(new) - suffix])
 
 
+def line_edits(start: int, old: str, new: str) -> list[Edit]:
+    """One changed line as edits: one, or several where the changes are apart (a parameter
+    added and, further on, its initializer), split only at unchanged runs of ``APART``
+    characters or more so that a changed word stays one edit."""
+    edit = trimmed(start, old, new)
+    if edit is None:
+        return []
+    a, b = old[edit.start - start:edit.end - start], edit.new
+    if len(a) + len(b) > SPLIT_LIMIT or (not a and not b):
+        return [edit]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    groups: list[list[int]] = []  # [a1, a2, b1, b2] of each changed stretch
+    last_equal = APART
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag == "equal":
+            last_equal = a2 - a1
+            continue
+        if groups and last_equal < APART:
+            groups[-1][1], groups[-1][3] = a2, b2
+        else:
+            groups.append([a1, a2, b1, b2])
+    base = edit.start
+    return [Edit(base + a1, base + a2, b[b1:b2]) for a1, a2, b1, b2 in groups]
+
+
 def diff(region: Region, answer: Sequence[str]) -> list[Edit]:
     """The edits that turn the region's lines into ``answer`` (lines without breaks)."""
     old = list(region.lines)
@@ -67,9 +95,7 @@ def diff(region: Region, answer: Sequence[str]) -> list[Edit]:
         i1, i2 = i1 + lead, i2 + lead
         if tag == "replace" and i2 - i1 == j2 - j1:  # line for line: each line's own change
             for k in range(i2 - i1):
-                edit = trimmed(starts[i1 + k], old[i1 + k], new[j1 + k])
-                if edit is not None:
-                    out.append(edit)
+                out += line_edits(starts[i1 + k], old[i1 + k], new[j1 + k])
             continue
         block_start, block_end = starts[i1], starts[i2]
         added = new[j1:j2]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import difflib
 import itertools
 import logging
 import time
@@ -50,7 +49,8 @@ EDITS_HERE = 6  # this document's most recent hunks in the prompt
 EDITS_ELSEWHERE = 3  # and the last few in other documents
 REJECTED_KEPT = 64  # rejections remembered per document
 EXPECTED_KEPT = 8  # single edits whose application is announced as the server's own
-MIN_SIMILARITY = 0.5  # an answer sharing less of the region's lines is not a rewrite of it
+MIN_REGION_CHECKED = 12  # lines; smaller regions (small files) are taken as answered
+MAX_REMOVED = 0.5  # of a region's text an answer may remove before it is taken for a fragment
 
 
 @dataclass(eq=False)
@@ -311,13 +311,14 @@ class NextEditService(Feature):
         lines = clean.answer(raw, region, language)
         if lines is None or (finish == "length" and not clean.complete(raw, region, language)):
             return []
-        if not _similar(region.lines, lines):
+        edits = diff(region, lines)
+        if not _rewrite(region, edits):
             log.info("next edit: the answer is not the region rewritten; dropped")
             return []
         hunks = self._context.history.hunks(doc.uri)
         text = doc.source
         kept = []
-        for e in diff(region, lines):
+        for e in edits:
             if fingerprint(text, e) in st.rejected:
                 continue
             if undoes(e, text, hunks, region.eol, doc.text.line_start):
@@ -399,10 +400,10 @@ class NextEditService(Feature):
         log.debug("next edit: %s %s", event, suggestion_id or "")
 
 
-def _similar(region: tuple[str, ...], answer: list[str]) -> bool:
-    filled = [line for line in region if line.strip()]
-    if len(filled) < 4:
+def _rewrite(region: Region, edits: list[Edit]) -> bool:
+    """Whether the answer was the region rewritten, not a part of it (which would delete the
+    rest): a region of some size keeps at least half of its text."""
+    if len(region.lines) < MIN_REGION_CHECKED:
         return True
-    matcher = difflib.SequenceMatcher(None, list(region), answer, autojunk=False)
-    same = sum(block.size for block in matcher.get_matching_blocks())
-    return same >= MIN_SIMILARITY * len(region)
+    removed = sum(e.end - e.start for e in edits)
+    return removed <= MAX_REMOVED * (region.end - region.start)

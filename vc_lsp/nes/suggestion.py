@@ -20,6 +20,7 @@ replaces, in any order: ``cw`` and then the new word, a backspace, the whole edi
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -27,6 +28,7 @@ from ..context.text import common_affixes
 from .edits import Edit
 
 Verdict = Literal["kept", "finished", "rejected", "stale"]
+SLIDE_LIMIT = 200  # characters an ambiguous change may be moved to meet an edit
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +44,30 @@ class Change:
         return len(self.new) - (self.end - self.start)
 
     @classmethod
-    def between(cls, old: str, text: str) -> Change:
+    def between(cls, old: str, text: str, anchors: Collection[int] = ()) -> Change:
+        """The change from ``old`` to ``text``. An insertion or a deletion inside a run of
+        equal characters could be at several places (typing ``a`` before ``a``); it is put at
+        an anchor (an edit's start or end) when one is among them."""
         prefix, suffix = common_affixes(old, text)
-        return cls(prefix, len(old) - suffix, text[prefix:len(text) - suffix])
+        c = cls(prefix, len(old) - suffix, text[prefix:len(text) - suffix])
+        if not anchors or (c.start != c.end and c.new) or c.start in anchors \
+                or c.end in anchors:
+            return c
+        start, end, new = c.start, c.end, c.new
+        for _ in range(SLIDE_LIMIT):
+            if start == 0:
+                break
+            if new and old[start - 1] == new[-1]:  # an insertion, one character earlier
+                new = old[start - 1] + new[:-1]
+            elif not new and old[start - 1] == old[end - 1]:  # a deletion, likewise
+                end -= 1
+            else:
+                break
+            start -= 1
+            end = start if new else end
+            if start in anchors or end in anchors:
+                return cls(start, end, new)
+        return c
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +95,7 @@ def rebase(s: Suggestion, text: str, version: int | None) -> Outcome:
     old = s.text
     if text == old:
         return Outcome("kept", replace(s, version=version))
-    c = Change.between(old, text)
+    c = Change.between(old, text, {x for e in s.edits for x in (e.start, e.end)})
     touched = [i for i, e in enumerate(s.edits) if c.start <= e.end and c.end >= e.start]
     if len(touched) > 1:
         return Outcome("stale")  # one change across several edits: a paste, an undo
