@@ -12,7 +12,8 @@ with them:
 - a change that takes an edit's spot elsewhere (typing something else over it) *rejects* that
   edit, and the suggestion goes;
 - a change on the lines the prediction was made for (the user still working on the edit that
-  prompted it) makes the suggestion *stale*: it goes without being rejected.
+  prompted it; a line added above or below them is not that) makes the suggestion *stale*: it
+  goes without being rejected.
 
 Taking an edit means typing its first (or last) characters and deleting some of what it
 replaces, in any order: ``cw`` and then the new word, a backspace, the whole edit at once.
@@ -116,11 +117,12 @@ def rebase(s: Suggestion, text: str, version: int | None) -> Outcome:
             edits.append(e)
     basis = s.basis
     if basis is not None:
-        if not touched and c.start <= basis[1] and c.end >= basis[0]:
+        inside = (c.start < basis[1] and c.end > basis[0]) or basis[0] < c.start < basis[1]
+        if inside and not touched:
             return Outcome("stale")
-        if basis[0] > c.end:
+        if c.end <= basis[0]:  # before the lines (or a line added right above them)
             basis = (basis[0] + c.delta, basis[1] + c.delta)
-        elif basis[1] >= c.start:
+        elif c.start < basis[1]:
             basis = (basis[0], max(basis[0], basis[1] + c.delta))
     if not edits:
         return Outcome("finished")
