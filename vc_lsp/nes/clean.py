@@ -33,7 +33,7 @@ def _markers(d: Draft) -> None:
     """The region's markers: the answer is what lies between them; marker lines go."""
     text = d.text
     if REGION_START in text:
-        text = text.split(REGION_START, 1)[1]
+        text = text.split(REGION_START, 1)[1].removeprefix("\n")
     if REGION_END in text:
         text = text.split(REGION_END, 1)[0]
         d.ended = d.ended or d.partial

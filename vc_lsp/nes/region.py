@@ -56,7 +56,7 @@ def cut(text: str, cursor: int, size: int) -> Region:
     """The region of ``size`` lines around ``cursor`` (fewer in a shorter file)."""
     view = View(text)
     cursor = min(max(cursor, 0), len(text))
-    above = max(size // 3, 1)
+    above = size // 3
     start = view.back(cursor, above)
     end = _down(view, start, size)
     raw = split_lines(text[start:end])

@@ -45,14 +45,13 @@ class Change:
         return len(self.new) - (self.end - self.start)
 
     @classmethod
-    def between(cls, old: str, text: str, anchors: Collection[int] = ()) -> Change:
+    def between(cls, old: str, text: str, spans: Collection[tuple[int, int]] = ()) -> Change:
         """The change from ``old`` to ``text``. An insertion or a deletion inside a run of
-        equal characters could be at several places (typing ``a`` before ``a``); it is put at
-        an anchor (an edit's start or end) when one is among them."""
+        equal characters could be at several places (typing ``a`` before ``a``); it is put
+        inside one of ``spans`` (the edits' spans) when one of those places is."""
         prefix, suffix = common_affixes(old, text)
         c = cls(prefix, len(old) - suffix, text[prefix:len(text) - suffix])
-        if not anchors or (c.start != c.end and c.new) or c.start in anchors \
-                or c.end in anchors:
+        if not spans or (c.start != c.end and c.new) or c._inside(spans):
             return c
         start, end, new = c.start, c.end, c.new
         for _ in range(SLIDE_LIMIT):
@@ -60,15 +59,19 @@ class Change:
                 break
             if new and old[start - 1] == new[-1]:  # an insertion, one character earlier
                 new = old[start - 1] + new[:-1]
+                end -= 1
             elif not new and old[start - 1] == old[end - 1]:  # a deletion, likewise
                 end -= 1
             else:
                 break
             start -= 1
-            end = start if new else end
-            if start in anchors or end in anchors:
-                return cls(start, end, new)
+            moved = cls(start, end, new)
+            if moved._inside(spans):
+                return moved
         return c
+
+    def _inside(self, spans: Collection[tuple[int, int]]) -> bool:
+        return any(a <= self.start and self.end <= b for a, b in spans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +99,7 @@ def rebase(s: Suggestion, text: str, version: int | None) -> Outcome:
     old = s.text
     if text == old:
         return Outcome("kept", replace(s, version=version))
-    c = Change.between(old, text, {x for e in s.edits for x in (e.start, e.end)})
+    c = Change.between(old, text, [(e.start, e.end) for e in s.edits])
     touched = [i for i, e in enumerate(s.edits) if c.start <= e.end and c.end >= e.start]
     if len(touched) > 1:
         return Outcome("stale")  # one change across several edits: a paste, an undo
