@@ -186,17 +186,28 @@ def test_the_pause_follows_the_typing_speed() -> None:
     pace = Pace()
     assert pace.delay(0.35) == 0.35
     for t in range(10):
-        pace.note(t * 0.1)  # fast: the configured pause
+        pace.note(t * 0.1, 0.35)  # fast: the configured pause
     assert pace.delay(0.35) == 0.35
     slow = Pace()
     for t in range(10):
-        slow.note(t * 0.4)  # slow: twice the gap
-    assert slow.delay(0.35) == pytest.approx(0.8)
+        slow.note(t * 0.3, 0.35)  # slow: twice the gap
+    assert slow.delay(0.35) == pytest.approx(0.6)
     crawl = Pace()
-    for t in range(10):
-        crawl.note(t * 1.5)  # a gap of a second and a half: capped at three times the pause
+    for t in range(20):
+        crawl.note(t * 0.9, 0.35)  # very slow: capped at three times the pause
     assert crawl.delay(0.35) == pytest.approx(1.05)
     assert crawl.delay(0) == 0
+
+
+def test_a_pause_is_not_typing_speed() -> None:
+    pace = Pace()
+    now = 0.0
+    for _ in range(5):  # words typed 100 ms a key, with 2-second pauses between them
+        for _ in range(6):
+            now += 0.1
+            pace.note(now, 0.35)
+        now += 2.0
+    assert pace.delay(0.35) == 0.35
 
 
 # -- following a suggestion ----------------------------------------------------------------

@@ -3,11 +3,11 @@
 A fixed debounce fires between the keystrokes of someone who types slowly. Like tabby's, this
 one follows the user: the configured pause, or twice the recent gap between their keystrokes
 when that is longer (up to three times the configured pause), so it is a real pause that counts.
+Only gaps shorter than the pause in force are typing speed; a longer one was a pause.
 """
 
 from __future__ import annotations
 
-SESSION_GAP_S = 2.0  # a longer gap is a pause, not typing speed
 WEIGHT = 0.3  # of the newest gap in the running mean
 FACTOR = 2.0
 CAP = 3.0
@@ -18,11 +18,11 @@ class Pace:
         self._last: float | None = None
         self._gap: float | None = None
 
-    def note(self, now: float) -> None:
-        """A user edit at ``now`` (monotonic seconds)."""
+    def note(self, now: float, base_s: float) -> None:
+        """A user edit at ``now`` (monotonic seconds), under a configured pause of ``base_s``."""
         if self._last is not None:
             gap = now - self._last
-            if 0 <= gap < SESSION_GAP_S:
+            if 0 <= gap < self.delay(base_s) or (self._gap is None and gap < CAP * base_s):
                 self._gap = gap if self._gap is None else (1 - WEIGHT) * self._gap + WEIGHT * gap
         self._last = now
 

@@ -120,7 +120,7 @@ class NextEditService(Feature):
         if latest is not None:
             st.seq = max(st.seq, latest.seq)
         if user:
-            st.pace.note(self._clock())
+            st.pace.note(self._clock(), self.settings.nes.debounce_ms / 1000)
         finished = False
         if st.suggestion is not None:
             finished = self._rebase(st, old, text, doc.version)
