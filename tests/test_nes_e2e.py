@@ -143,18 +143,23 @@ async def test_a_keystroke_hangs_up_the_prediction_in_flight(upstream: FakeUpstr
         assert not request.completed
 
 
-async def test_the_prediction_starts_after_a_pause_by_itself(upstream: FakeUpstream,
-                                                             tmp_path: Path) -> None:
+async def test_the_prediction_starts_after_a_pause_by_itself_once_the_editor_asked(
+        upstream: FakeUpstream, tmp_path: Path) -> None:
     async with session(upstream, tmp_path, {"nes": {"debounceMs": 50, "regionLines": 400,
                                                     "waitMs": 20000}}) as s:
+        other = s.open("file:///nes/other.py", "x = 1\n", "python")
+        s.type(other, 0, "y = 2\n")  # an edit before the editor showed it wants predictions
+        assert await s.code_actions(other, 0, automatic=True) == []  # a light bulb: no interest
+        assert await s.code_actions(other, 0) == []  # the user opens the menu: interest
+        assert len(upstream.chat_requests) == 1  # ... and the edit made is predicted now
         doc, cursor = await renamed(s)
-        [request] = await upstream.wait_for_requests(1)  # no editor request was sent
+        [_, request] = await upstream.wait_for_requests(2)  # no editor request was sent
         assert "def area(width, h):" in request.json["messages"][-1]["content"]
         actions = await s.code_actions(doc, cursor)
         assert [a.title for a in actions] == [
             "Apply suggested edit (line 2)", "Apply suggested edit (line 3)",
             "Apply suggested edit (line 4)", "Apply all 3 suggested edits"]
-        assert len(upstream.chat_requests) == 1
+        assert len(upstream.chat_requests) == 2
 
 
 async def test_a_stale_version_gets_nothing_and_edits_name_the_current_one(

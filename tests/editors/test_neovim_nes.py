@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.editors.test_neovim import Nvim, changed_until, neovim, nvim_binary  # noqa: F401
 from tests.fakes.upstream import FakeUpstream, Reply
 from tests.nes_cases import PY_AREA
@@ -29,6 +31,11 @@ async def press(nv: Nvim, keys: str) -> None:
     """Keys typed and run to the end before this returns (mappings included)."""
     await nv.lua("vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(..., true, false, true),"
                  " 'mx', false)", keys)
+
+
+@pytest.fixture(autouse=True)
+def next_edits_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VC_TEST_NES", "1")  # tests/editors/nvim/init.lua turns them on
 
 
 async def test_neovim_shows_the_next_edit_elsewhere_and_accepts_it(

@@ -71,14 +71,13 @@ def register(server: VcServer) -> None:
 
 async def code_actions(ls: VcServer, doc: Document, params: types.CodeActionParams
                        ) -> list[types.CodeAction]:
-    """"Apply suggested edit (line N)": for a list the user asked for, a prediction still on
-    its way is waited for (``nes.waitMs``); the light bulb never waits."""
+    """"Apply suggested edit (line N)": for a list the user asked for, a prediction is
+    waited for (``nes.waitMs``); a light bulb (or a client that does not say) never waits."""
     settings = await ls.request_settings()
     if not settings.nes.enabled:
         return []
-    automatic = params.context.trigger_kind == types.CodeActionTriggerKind.Automatic
-    wait = 0.0 if automatic else settings.nes.wait_ms / 1000
-    suggestion = await ls.nes.pending(doc.uri, doc.version, wait)
+    invoked = params.context.trigger_kind == types.CodeActionTriggerKind.Invoked
+    suggestion = await ls.nes.pending(doc.uri, doc.version, settings, invoked=invoked)
     now = snapshot(ls.workspace, doc.uri)
     if suggestion is None or now is None or now.version != suggestion.version:
         return []

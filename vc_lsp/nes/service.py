@@ -87,6 +87,10 @@ class NextEditService(Feature):
         self.settings = settings  # the server's, for predictions no request asked for
         self.stats = stats or LatencyStats()
         self.counts: Counter[str] = Counter()
+        # Predictions start by themselves only once the editor has asked for one (Copilot's
+        # request, or an action menu the user opened): an editor that never shows them must
+        # not cost a request at every pause.
+        self.wanted = False
         self._docs: dict[str, _Doc] = {}
         self._ids = itertools.count(1)
         self._owners: OrderedDict[str, str] = OrderedDict()  # suggestion id -> uri
@@ -124,7 +128,8 @@ class NextEditService(Feature):
         finished = False
         if st.suggestion is not None:
             finished = self._rebase(st, old, text, doc.version)
-        if st.suggestion is None and (user or finished) and self.settings.nes.enabled:
+        if st.suggestion is None and (user or finished) and self.wanted \
+                and self.settings.nes.enabled:
             self._start(st, self.settings, st.cursor, hurry=False)
 
     def on_close(self, uri: str) -> None:
@@ -161,6 +166,7 @@ class NextEditService(Feature):
         st = self._docs.get(uri)
         if st is None or st.doc.version != version or not settings.nes.enabled:
             return None
+        self.wanted = True
         if self._context.excluded(uri) is not None:
             message = self._context.refusal(uri)
             if message:
@@ -182,17 +188,28 @@ class NextEditService(Feature):
         await asyncio.wait({task}, timeout=wait_s)  # never cancels the prediction itself
         return self.current(uri, version)
 
-    async def pending(self, uri: str, version: int | None, wait_s: float) -> Suggestion | None:
-        """For a code action list the user asked for: the suggestion, after hurrying and
-        waiting up to ``wait_s`` for a prediction already on its way (never a new one)."""
+    async def pending(self, uri: str, version: int | None, settings: Settings, *,
+                      invoked: bool) -> Suggestion | None:
+        """For a code action list: the suggestion. When the user opened the list
+        (``invoked``), a prediction on its way is hurried, or one is made for a version with
+        edits not predicted yet, and waited for up to ``nes.waitMs``."""
         st = self._docs.get(uri)
         if st is None or st.doc.version != version:
             return None
+        if not invoked or st.suggestion is not None:
+            return self.current(uri, version)
+        self.wanted = True
         pred = st.prediction
-        if st.suggestion is None and pred is not None and not pred.job.done \
-                and not pred.job.stopped and pred.job.task is not None and wait_s > 0:
-            pred.hurry.set()
-            await asyncio.wait({pred.job.task}, timeout=wait_s)
+        if pred is None or pred.job.stopped or pred.job.done:
+            if not st.seq or st.empty == version:
+                return None  # nothing edited yet, or this text was predicted already
+            pred = self._start(st, settings, st.cursor, hurry=True)
+            if pred is None:
+                return None
+        pred.hurry.set()
+        wait = settings.nes.wait_ms / 1000
+        if pred.job.task is not None and wait > 0:
+            await asyncio.wait({pred.job.task}, timeout=wait)
         return self.current(uri, version)
 
     def inline_items(self, q: CompletionQuery, settings: Settings) -> list[str]:
