@@ -47,11 +47,9 @@ def register(server: VcServer) -> None:
 
     @server.feature(DID_SHOW)
     def did_show(ls: VcServer, params: Any) -> None:
-        params = _data(params)
-        command = (params or {}).get("item", {}).get("command") if isinstance(params, dict) \
-            else None
-        arguments = command.get("arguments") if isinstance(command, dict) else None
-        if arguments and isinstance(arguments[0], str):
+        item = _field(_data(params), "item")
+        arguments = _field(_field(item, "command"), "arguments")
+        if isinstance(arguments, list) and arguments and isinstance(arguments[0], str):
             ls.nes.shown(arguments[0])
 
     @server.command(delivery.ACCEPT)
@@ -84,6 +82,10 @@ async def code_actions(ls: VcServer, doc: Document, params: types.CodeActionPara
     versioned = bool(get_capability(ls.client_capabilities,
                                     "workspace.workspace_edit.document_changes"))
     return delivery.code_actions(now, suggestion, versioned=versioned, only=params.context.only)
+
+
+def _field(value: Any, name: str) -> Any:
+    return value.get(name) if isinstance(value, dict) else None
 
 
 def _data(value: Any) -> Any:
