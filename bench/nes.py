@@ -4,7 +4,9 @@ server overhead per prediction, and upstream requests per 20 edits typed at a no
 Not a test: it prints figures. The real server runs as a subprocess over stdio with its default
 ``nes`` settings (350 ms pause, 40-line region); the upstream is the fake OpenAI server from
 tests/fakes on 127.0.0.1, answering each prediction with the region it was sent, one word
-renamed, after a fixed model time. Both clocks are this process's ``perf_counter``.
+renamed, after a fixed model time. The editor asks after every keystroke, as editors/neovim
+does (``textDocument/copilotInlineEdit``, automatic: the server waits for the pause). Both clocks
+are this process's ``perf_counter``.
 
     python bench/nes.py [--runs 100] [--model-ms 100] [--edits 20]
 
@@ -59,10 +61,13 @@ class Editor:
         self.client = client
         self.lines = text.split("\n")
         self.version = 0
+        self.asked: list[asyncio.Future[Any]] = []
         client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
             uri=URI, language_id="python", version=0, text=text)))
 
-    def insert(self, line: int, character: int, text: str) -> float:
+    def insert(self, line: int, character: int, text: str, *, ask: bool = True) -> float:
+        """A keystroke; then, like editors/neovim, Copilot's request (the server waits for
+        the pause; a newer keystroke answers it empty)."""
         pos = types.Position(line=line, character=character)
         self.version += 1
         self.lines[line] = self.lines[line][:character] + text + self.lines[line][character:]
@@ -70,7 +75,11 @@ class Editor:
             text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=self.version),
             content_changes=[types.TextDocumentContentChangePartial(
                 range=types.Range(start=pos, end=pos), text=text)]))
-        return time.perf_counter()
+        sent = time.perf_counter()
+        if ask:
+            self.asked.append(asyncio.ensure_future(self.inline_edit(
+                line, character + len(text), automatic=True)))
+        return sent
 
     async def inline_edit(self, line: int, character: int, *, automatic: bool) -> Any:
         params: dict[str, Any] = {"textDocument": {"uri": URI, "version": self.version},
@@ -146,7 +155,7 @@ async def main(runs: int, model_ms: float, edits: int) -> None:
         found = 0
         for run in range(runs + 5):
             line = 1 + (3 * (run + 60)) % (LINES - 6)
-            ed.insert(line, 4, "#")
+            ed.insert(line, 4, "#", ask=False)
             before = len(up.chat_requests)
             t0 = time.perf_counter()
             result = await ed.inline_edit(line, 5, automatic=False)
@@ -183,6 +192,7 @@ async def main(runs: int, model_ms: float, edits: int) -> None:
                        and r.chunks_sent < 1 + len(r.reply.pieces[0]))  # cut before its end
             typing[name] = (len(typed), hung, time.perf_counter() - started)
 
+        await asyncio.gather(*ed.asked)
         stats = await client.protocol.send_request_async("vc/stats", None)
         inside = stats.latencyMs
         print(f"vc-lsp next-edit bench: default settings (nes.debounceMs 350, regionLines 40), "

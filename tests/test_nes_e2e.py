@@ -228,3 +228,47 @@ async def test_bad_copilot_params_are_refused(upstream: FakeUpstream, tmp_path: 
         with pytest.raises(JsonRpcInvalidParams):
             await s.client.protocol.send_request_async("textDocument/copilotInlineEdit",
                                                        params)
+
+
+async def test_only_the_region_around_the_cursor_is_sent_and_edited(
+        upstream: FakeUpstream, tmp_path: Path) -> None:
+    """A long file: the model sees the marked region (40 lines by default) and answers it; the
+    edits land in those lines of the document, whatever lies outside."""
+    import re
+
+    text = "".join(f"def f{i}(count):\n    return count + {i}\n\n" for i in range(100))
+
+    def answer(body: dict) -> Reply:
+        prompt = str(body["messages"][-1]["content"])
+        region = re.search(r"<\|editable_region_start\|>\n(.*?)<\|editable_region_end\|>",
+                           prompt, re.S)
+        assert region is not None
+        body_text = region[1].replace("<|user_cursor_is_here|>", "")
+        return Reply.text(f"Here it is:\n```python\n{body_text.replace('count', 'total')}```\n")
+
+    async with session(upstream, tmp_path, {"nes": {"debounceMs": 5000}}) as s:
+        uri = "file:///nes/long.py"
+        doc = s.open(uri, text, "python")
+        at = text.index("def f50(count)") + len("def f50(")
+        s.replace(doc, at, at + len("count"), "total")
+        upstream.responder = answer
+        first = 150 - 40 // 3  # the cursor's line, less a third of the region
+        uses = sum("count" in line for line in doc.text.text.split("\n")[first:first + 40])
+        offered = []
+        for _ in range(uses):  # each use in the region, one edit at a time
+            (edit,) = await s.inline_edit(doc, at)
+            rng = types.Range(types.Position(**edit["range"]["start"]),
+                              types.Position(**edit["range"]["end"]))
+            offered.append(rng.start.line)
+            s.apply_range(doc, rng, edit["text"])
+        prompt = upstream.chat_requests[0].json["messages"][-1]["content"]
+        region = prompt.split("<|editable_region_start|>\n", 1)[1].split(
+            "<|editable_region_end|>", 1)[0]
+        assert region.count("\n") == 40  # the region: 40 lines
+        lines = doc.text.text.split("\n")
+        assert all(first <= n < first + 40 for n in offered), (first, offered)
+        assert all("count" in line for line in lines[:first] if line.strip())
+        assert all("count" in line for line in lines[first + 40:] if line.strip()), \
+            [n for n, line in enumerate(lines) if line.strip() and "count" not in line]
+        assert not any("count" in line for line in lines[first:first + 40])
+        assert len(upstream.chat_requests) == 1
