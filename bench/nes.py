@@ -57,13 +57,14 @@ def source() -> str:
 class Editor:
     """One document, changed as an editor changes it, and Copilot's request."""
 
-    def __init__(self, client: LanguageClient, text: str) -> None:
+    def __init__(self, client: LanguageClient, text: str, uri: str = URI) -> None:
         self.client = client
+        self.uri = uri
         self.lines = text.split("\n")
         self.version = 0
         self.asked: list[asyncio.Future[Any]] = []
         client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
-            uri=URI, language_id="python", version=0, text=text)))
+            uri=uri, language_id="python", version=0, text=text)))
 
     def insert(self, line: int, character: int, text: str, *, ask: bool = True) -> float:
         """A keystroke; then, like editors/neovim, Copilot's request (the server waits for
@@ -72,7 +73,8 @@ class Editor:
         self.version += 1
         self.lines[line] = self.lines[line][:character] + text + self.lines[line][character:]
         self.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=self.version),
+            text_document=types.VersionedTextDocumentIdentifier(uri=self.uri,
+                                                                version=self.version),
             content_changes=[types.TextDocumentContentChangePartial(
                 range=types.Range(start=pos, end=pos), text=text)]))
         sent = time.perf_counter()
@@ -82,7 +84,7 @@ class Editor:
         return sent
 
     async def inline_edit(self, line: int, character: int, *, automatic: bool) -> Any:
-        params: dict[str, Any] = {"textDocument": {"uri": URI, "version": self.version},
+        params: dict[str, Any] = {"textDocument": {"uri": self.uri, "version": self.version},
                                   "position": {"line": line, "character": character}}
         if automatic:
             params["context"] = {"triggerKind": 2}
@@ -91,7 +93,7 @@ class Editor:
 
     async def dismiss(self) -> None:
         await self.client.workspace_execute_command_async(types.ExecuteCommandParams(
-            command="vc.nes.reject", arguments=[{"uri": URI}]))
+            command="vc.nes.reject", arguments=[{"uri": self.uri}]))
 
 
 def responder(model_ms: float, *, rename: bool = True) -> Any:
@@ -174,16 +176,17 @@ async def main(runs: int, model_ms: float, edits: int) -> None:
         # then a look at the code (0.6-1.2 s) before the next edit somewhere else; once with a
         # model that sees nothing to do, once with one that suggests an edit the user ignores.
         typing: dict[str, tuple[int, int, float]] = {}
-        for name, renames in (("the model predicts no edit", False),
-                              ("the model predicts an edit, left alone", True)):
+        for k, (name, renames) in enumerate((("the model predicts no edit", False),
+                                             ("the model predicts an edit, left alone", True))):
             up.responder = responder(model_ms, rename=renames)
-            await ed.dismiss()
+            fresh = Editor(client, source(), f"file:///bench/typing{k}.py")  # nothing dismissed
+            ed.asked += fresh.asked
             before = len(up.chat_requests)
             started = time.perf_counter()
             for n in range(edits):
                 line = 1 + (3 * (n * 7 + 11)) % (LINES - 6)
                 for ch in rng.choice(["_sum", "_value", "_count2", "_items"]):
-                    ed.insert(line, 11, ch)
+                    fresh.insert(line, 11, ch)
                     await asyncio.sleep(rng.uniform(0.12, 0.28))
                 await asyncio.sleep(rng.uniform(0.6, 1.2))
             await asyncio.sleep(1.5)
@@ -191,6 +194,7 @@ async def main(runs: int, model_ms: float, edits: int) -> None:
             hung = sum(1 for r in typed if r.reply is not None
                        and r.chunks_sent < 1 + len(r.reply.pieces[0]))  # cut before its end
             typing[name] = (len(typed), hung, time.perf_counter() - started)
+            await asyncio.gather(*fresh.asked)
 
         await asyncio.gather(*ed.asked)
         stats = await client.protocol.send_request_async("vc/stats", None)

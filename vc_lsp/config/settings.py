@@ -139,8 +139,8 @@ class NextEditSettings:
     """Lines around the cursor the model may change (a third above it, the rest below); larger
     regions reach farther uses but cost more tokens."""
     wait_ms: int = setting(1_500, at_least(0))
-    """How long a code action request waits for a prediction still being made before it lists
-    the actions without it; lower it if your editor's action menu feels slow."""
+    """How long a code action menu you open waits for the prediction of your latest edits
+    before it is shown without it; lower it if your editor's action menu feels slow."""
 
 
 @attrs.frozen(kw_only=True)
