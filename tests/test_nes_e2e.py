@@ -272,3 +272,15 @@ async def test_only_the_region_around_the_cursor_is_sent_and_edited(
             [n for n, line in enumerate(lines) if line.strip() and "count" not in line]
         assert not any("count" in line for line in lines[first:first + 40])
         assert len(upstream.chat_requests) == 1
+
+
+async def test_a_runaway_answer_is_hung_up_and_dropped(upstream: FakeUpstream,
+                                                       tmp_path: Path) -> None:
+    async with session(upstream, tmp_path) as s:
+        doc, cursor = await renamed(s)
+        s.replies[Path(URI).name] = Reply.text(chunks=["```python\n", "x = 1\n" * 50],
+                                               endless=True)
+        assert await s.inline_edit(doc, cursor) == []
+        [request] = upstream.chat_requests
+        await asyncio.wait_for(request.hung_up.wait(), SAFETY)
+        assert not request.completed

@@ -49,6 +49,7 @@ EDITS_HERE = 6  # this document's most recent hunks in the prompt
 EDITS_ELSEWHERE = 3  # and the last few in other documents
 REJECTED_KEPT = 64  # rejections remembered per document
 EXPECTED_KEPT = 8  # single edits whose application is announced as the server's own
+ANSWER_FACTOR, ANSWER_SLACK = 4, 8_000  # characters read at most: 4 regions and some reasoning
 MIN_REGION_CHECKED = 12  # lines; smaller regions (small files) are taken as answered
 MAX_REMOVED = 0.5  # of a region's text an answer may remove before it is taken for a fragment
 
@@ -310,10 +311,14 @@ class NextEditService(Feature):
         which hangs up) or the model finished."""
         raw = ""
         finish: str | None = None
+        limit = ANSWER_FACTOR * (region.end - region.start) + ANSWER_SLACK
         async with self._upstream.stream(req) as events:
             async for event in events:
                 if isinstance(event, Delta) and event.index == 0:
                     raw += event.text
+                    if len(raw) > limit:  # a runaway: far longer than any rewrite of the region
+                        log.info("next edit: the answer outgrew the region; dropped")
+                        return "", "length"
                     if any(c in event.text for c in "\n`>") and clean.complete(
                             raw, region, language):
                         break
