@@ -284,3 +284,14 @@ async def test_a_runaway_answer_is_hung_up_and_dropped(upstream: FakeUpstream,
         [request] = upstream.chat_requests
         await asyncio.wait_for(request.hung_up.wait(), SAFETY)
         assert not request.completed
+
+
+async def test_an_answer_that_is_a_snippet_not_the_region_is_dropped(
+        upstream: FakeUpstream, tmp_path: Path) -> None:
+    """A completion-style answer (only the new text) would delete the region: no edit."""
+    async with session(upstream, tmp_path) as s:
+        doc, cursor = await renamed(s)
+        s.replies[Path(URI).name] = Reply.text("<completion>len(s) + 1</completion>")
+        assert await s.inline_edit(doc, cursor) == []
+        assert await s.code_actions(doc, cursor) == []
+        assert len(upstream.chat_requests) == 1

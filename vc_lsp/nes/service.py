@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import difflib
 import itertools
 import logging
 import time
@@ -51,6 +52,7 @@ REJECTED_KEPT = 64  # rejections remembered per document
 EXPECTED_KEPT = 8  # single edits whose application is announced as the server's own
 ANSWER_FACTOR, ANSWER_SLACK = 4, 8_000  # characters read at most: 4 regions and some reasoning
 MIN_REGION_CHECKED = 12  # lines; smaller regions (small files) are taken as answered
+ALIKE = 0.6  # similarity at which an answer line is taken for a region line, edited
 MAX_REMOVED = 0.5  # of a region's text an answer may remove before it is taken for a fragment
 
 
@@ -334,7 +336,7 @@ class NextEditService(Feature):
         if lines is None or (finish == "length" and not clean.complete(raw, region, language)):
             return []
         edits = diff(region, lines)
-        if not _rewrite(region, edits):
+        if not _rewrite(region, lines, edits):
             log.info("next edit: the answer is not the region rewritten; dropped")
             return []
         hunks = self._context.history.hunks(doc.uri)
@@ -422,10 +424,28 @@ class NextEditService(Feature):
         log.debug("next edit: %s %s", event, suggestion_id or "")
 
 
-def _rewrite(region: Region, edits: list[Edit]) -> bool:
-    """Whether the answer was the region rewritten, not a part of it (which would delete the
-    rest): a region of some size keeps at least half of its text."""
+def _rewrite(region: Region, lines: list[str], edits: list[Edit]) -> bool:
+    """Whether the answer was the region rewritten, not a snippet (which would delete the
+    rest): it keeps one of the region's lines at least, and, in a region of some size, half of
+    its text."""
+    filled = [line.strip() for line in region.lines if line.strip()]
+    if len(filled) >= 2 and not any(_alike(line.strip(), filled) for line in lines):
+        return False
     if len(region.lines) < MIN_REGION_CHECKED:
         return True
     removed = sum(e.end - e.start for e in edits)
     return removed <= MAX_REMOVED * (region.end - region.start)
+
+
+def _alike(line: str, region: list[str]) -> bool:
+    """``line`` is one of ``region``'s lines, or most of one (the same line, edited)."""
+    if not line:
+        return False
+    for other in region:
+        if line == other:
+            return True
+        matcher = difflib.SequenceMatcher(None, line, other, autojunk=False)
+        if matcher.real_quick_ratio() >= ALIKE and matcher.quick_ratio() >= ALIKE \
+                and matcher.ratio() >= ALIKE:
+            return True
+    return False
