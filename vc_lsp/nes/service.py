@@ -60,7 +60,6 @@ MAX_REMOVED = 0.5  # of a region's text an answer may remove before it is taken 
 class _Prediction:
     job: Job
     hurry: asyncio.Event  # set: skip what is left of the pause (someone is asking now)
-    version: int | None
 
 
 @dataclass(eq=False)
@@ -259,7 +258,7 @@ class NextEditService(Feature):
         if self._context.excluded(uri) is not None:
             return None
         job = self._work.start("next-edit prediction", uri=uri, kind=Kind.NES)
-        pred = _Prediction(job, asyncio.Event(), st.doc.version)
+        pred = _Prediction(job, asyncio.Event())
         if hurry:
             pred.hurry.set()
         st.prediction = pred
