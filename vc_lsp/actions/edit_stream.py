@@ -26,7 +26,6 @@ from .plan import Plan
 from .progress import Progress
 from .reader import Reading
 from .regions import lines_label
-from .tracking import common_change
 from .writer import RegionWriter, Status
 
 log = logging.getLogger(__name__)
@@ -116,9 +115,12 @@ class EditSession:
     # -- the stream ------------------------------------------------------------------------
 
     async def run(self) -> Outcome:
-        if await self._stream():
-            return Outcome.DONE
-        return await self._settle()
+        try:
+            if await self._stream():
+                return Outcome.DONE
+            return await self._settle()
+        finally:
+            self.writer.stop_recording()
 
     async def _stream(self) -> bool:
         """Show the answer as it arrives; True once the final text is confirmed."""
@@ -171,15 +173,9 @@ class EditSession:
         finish = self.stop_reason is Stop.TYPED and self._final is not None
         goal = self._final if finish and self._final is not None else self.original
         for _ in range(SETTLE_ATTEMPTS):
-            current = self.writer.current()
-            bases = [self.writer.shown]
-            if self.writer.pending_target is not None:
-                bases.append(self.writer.pending_target)
-            base = min(bases, key=lambda b: _changed(b, current))
-            change = common_change(base, current)
-            target = diff.carry(base, goal, change.start, change.end, change.text)
+            target = self._carried(goal)
             if target is None:
-                return Outcome.PARTIAL
+                return Outcome.PARTIAL  # typed on lines only the new text has
             status = await self.writer.write(target)
             if status is Status.CONFIRMED:
                 return Outcome.COMPLETED if finish else Outcome.RESTORED
@@ -188,6 +184,17 @@ class EditSession:
             if status is not Status.INTERRUPTED:
                 return Outcome.STUCK
         return Outcome.STUCK
+
+    def _carried(self, goal: str) -> str | None:
+        """``goal`` with every keystroke the writer saw inside the region carried onto it, in
+        order: none is lost and none applied twice, however the client batched them."""
+        text = goal
+        for typed in self.writer.typed or ():
+            carried = diff.carry(typed.before, text, typed.start, typed.end, typed.text)
+            if carried is None:
+                return None
+            text = carried
+        return text
 
     def summary(self, outcome: Outcome) -> str | None:
         """What to tell the user, in one line that fits an 80-column screen; ``None`` when the
@@ -228,7 +235,3 @@ def sentence(text: str) -> str:
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
-
-def _changed(base: str, current: str) -> int:
-    change = common_change(base, current)
-    return change.end - change.start + len(change.text)

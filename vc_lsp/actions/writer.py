@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import enum
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from lsprotocol import types
@@ -58,6 +58,18 @@ class _Echo(enum.Enum):
     TIMEOUT = "timeout"
 
 
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """A change someone else made inside the region: the region's text just before it, and
+    the change in the region's coordinates. A restore carries each one onto the text it puts
+    back, in order, so none is lost or applied twice however the changes were batched."""
+
+    before: str
+    start: int
+    end: int
+    text: str
+
+
 @dataclass
 class _Pending:
     target: str
@@ -79,6 +91,7 @@ class RegionWriter:
         self.foreign = 0  # changes seen that were not ours
         self.sent = 0  # edits sent to the editor
         self.refusal = ""
+        self.typed: list[Typed] | None = []  # recorded while a session may need to restore
         self._editor = editor
         self._copy = DocumentCopy(doc)
         self._pending: _Pending | None = None
@@ -110,7 +123,7 @@ class RegionWriter:
                   changes: Sequence[types.TextDocumentContentChangeEvent]) -> bool:
         """Follow one ``didChange``; True when it holds a change that is not ours."""
         pending = self._pending
-        before = self._copy.text if pending is not None else ""  # to recognise our echo
+        old = self._copy.doc
         steps = self._copy.replay(changes, live)
         self.version = live.version
         self._changes += 1
@@ -123,13 +136,21 @@ class RegionWriter:
             if text in pending.partials:
                 self.span = Span(self.span.start, pending.partials[text])
                 return False
-            ours = self._ours_first(before, steps, pending)
+            ours = self._ours_first(old.source, steps, pending)
             if ours:  # our edit, then the user's typing, in one notification (Neovim batches)
                 self._confirm(pending)
+                expected = pending.expected
                 steps, pending = steps[ours:], None
-        self.span = self._follow(self.span, steps, pending)
+                self.span = self._follow(self.span, steps, pending, lambda: expected)
+                self.foreign += 1
+                return True
+        self.span = self._follow(self.span, steps, pending, lambda: old.source)
         self.foreign += 1
         return True
+
+    def stop_recording(self) -> None:
+        """No restore will come any more: keystrokes need not be kept."""
+        self.typed = None
 
     @staticmethod
     def _ours_first(text: str, steps: list[Change], pending: _Pending) -> int:
@@ -141,12 +162,29 @@ class RegionWriter:
                 return i + 1
         return 0
 
-    @staticmethod
-    def _follow(span: Span, steps: list[Change], pending: _Pending | None) -> Span:
-        for step in steps:
+    def _follow(self, span: Span, steps: list[Change], pending: _Pending | None,
+                text_before: Callable[[], str]) -> Span:
+        """The region through ``steps`` (made on ``text_before()``); someone else's change
+        inside it is recorded for a restore. The text is only read when that happens."""
+        text: str | None = None
+        for i, step in enumerate(steps):
             ours = (pending is not None and step.text in pending.texts
                     and span.start <= step.start and step.end <= span.end)
-            span = Span(span.start, span.end + step.delta) if ours else map_span(span, step)
+            if ours:
+                span = Span(span.start, span.end + step.delta)
+                continue
+            inside = not (step.end <= span.start or step.start >= span.end)
+            if inside and self.typed is not None:
+                if text is None:
+                    text = text_before()
+                    for done in steps[:i]:
+                        text = text[:done.start] + done.text + text[done.end:]
+                self.typed.append(Typed(text[span.start:span.end],
+                                        max(step.start, span.start) - span.start,
+                                        min(step.end, span.end) - span.start, step.text))
+            if text is not None:
+                text = text[:step.start] + step.text + text[step.end:]
+            span = map_span(span, step)
         return span
 
     def _confirm(self, pending: _Pending) -> None:
