@@ -62,6 +62,7 @@ class EditSession:
         self._progress = progress
         self.reading = Reading()  # the upstream reader, hung up when the session stops
         self._raw = ""
+        self._offered = 0  # lines offered so far
         self._final: str | None = None
         self._sent_before_settle = 0
         self._shown_lines = ""  # the streamed lines behind the last preview
@@ -70,6 +71,7 @@ class EditSession:
 
     def offer(self, raw: str) -> None:
         self._raw = raw
+        self._offered += 1
         self._pacer.poke()
 
     def has_enough(self, raw: str) -> bool:
@@ -128,20 +130,22 @@ class EditSession:
             await self._pacer.wait()
             if self.stop_reason is not None:
                 break
-            if self._final is None:
-                if clean.streamed(self._raw, self._shape) == self._shown_lines:
-                    continue  # no new complete line yet
-                if not await self._pacer.hold():
-                    break
+            if self._final is None and not await self._pacer.hold():
+                break  # lines that arrive while it holds join this update
             if self._final is not None:
                 status = await self.writer.write(self._final)
                 if status is Status.CONFIRMED:
                     return True
                 self._failed_write(status)
                 break
-            streamed = clean.streamed(self._raw, self._shape)
+            offered = self._offered
+            with self._pacer.working():  # the next update waits longer if this one was costly
+                streamed = clean.streamed(self._raw, self._shape)
+                preview = diff.preview(self.original, streamed)
+            if streamed == self._shown_lines:
+                continue  # no new complete line yet
             self._shown_lines = streamed
-            status = await self.writer.write(diff.preview(self.original, streamed))
+            status = await self.writer.write(preview)
             self._pacer.sent()
             if status is not Status.CONFIRMED:
                 self._failed_write(status)
@@ -150,7 +154,7 @@ class EditSession:
             self.lines = streamed.count("\n") - self._shape.prefix.count("\n")
             if self._progress is not None:
                 self._progress.report(f"{self.lines} line{'s' if self.lines != 1 else ''}")
-            if clean.streamed(self._raw, self._shape) != streamed or self._final is not None:
+            if self._offered != offered or self._final is not None:
                 self._pacer.poke()
         return False
 

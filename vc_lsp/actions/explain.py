@@ -122,7 +122,8 @@ class ExplainSession:
             await self._pacer.wait()
             if self.stopped is None and not self._done:
                 await self._pacer.hold()  # text that arrives meanwhile joins this update
-            text = clean.explanation(self._raw, final=self._done or self.stopped is not None)
+            with self._pacer.working():
+                text = clean.explanation(self._raw, final=self._done or self.stopped is not None)
             if self.where is Where.DOCUMENT:
                 await self._append(text)
                 self._pacer.sent()

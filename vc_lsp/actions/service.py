@@ -23,6 +23,7 @@ from ..feature import Changes, Feature
 from ..notify import Notifier
 from ..privacy import Redaction
 from ..upstream.client import ChatRequest, UpstreamClient
+from ..upstream.limits import AnswerBudget
 from ..work import Job, Kind, Work
 from . import plan as planning
 from . import prompts
@@ -228,8 +229,10 @@ class ActionService(Feature):
         """
         job.stop_with(session.cancel)
         chat, redaction = self._chat(plan, settings)
+        a = settings.actions
+        budget = AnswerBudget(a.max_answer_chars, a.max_answer_lines)
         session.reading.attach(self._work.run_task(
-            pump(self._upstream, chat, _restoring(session, redaction)),
+            pump(self._upstream, chat, _restoring(session, redaction), budget),
             f"{plan.action.name} reader"))
         await progress.begin(plan.title, session.cancel,
                              message=f"{plan.file_name} {plan.lines_label}")

@@ -82,6 +82,11 @@ class InlineSettings:
     requests, lower it for quicker suggestions."""
     max_lines: int = setting(12, at_least(1))
     """Most lines a multi-line suggestion may have; lower it for shorter suggestions."""
+    max_answer_chars: int = setting(8_000, at_least(1))
+    """Most characters of a completion answer read from the model; past it the stream is hung
+    up and only its start is used (a model that runs away cannot stall the editor)."""
+    max_answer_lines: int = setting(200, at_least(1))
+    """Most lines of a completion answer read from the model, as `maxAnswerChars`."""
     prefix_chars: int = setting(6_000, at_least(0))
     """Characters before the cursor that the model sees; raise it for more context, lower it for
     speed and cost."""
@@ -113,6 +118,11 @@ class ActionSettings:
     context_lines: int = setting(40, at_least(0))
     """Lines of surrounding code sent above and below the selection; raise it when edits miss
     nearby definitions."""
+    max_answer_chars: int = setting(200_000, at_least(1))
+    """Most characters of a code action's answer; past it the stream is hung up, the region
+    keeps its original text and you are told (an explanation keeps what arrived)."""
+    max_answer_lines: int = setting(4_000, at_least(1))
+    """Most lines of a code action's answer, as `maxAnswerChars`."""
     throttle_ms: int = setting(100, at_least(0))
     """Least time between updates of an edit streaming into the buffer; raise it if the editor
     stutters while an edit streams in."""

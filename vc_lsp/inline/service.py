@@ -22,6 +22,7 @@ from ..stats import LatencyStats
 from ..upstream.chunks import Delta, Finish
 from ..upstream.client import ChatRequest, UpstreamClient
 from ..upstream.errors import UpstreamError
+from ..upstream.limits import AnswerBudget
 from ..work import Job, Kind, Work
 from . import prompt
 from .cache import SuggestionCache
@@ -164,6 +165,7 @@ class InlineCompleter(Feature):
         """Raw answers per choice, cut short once every choice is complete."""
         req = ChatRequest.for_feature(s, "inline", messages, n=s.inline.n, stop=prompt.STOP)
         raws: dict[int, str] = {}
+        budgets: dict[int, AnswerBudget] = {}
         done: set[int] = set()  # complete by our rules while the model was still writing
         finished: set[int] = set()  # ended by the model
         expected = set(range(req.n))
@@ -174,7 +176,14 @@ class InlineCompleter(Feature):
                 if isinstance(event, Delta):
                     raw = raws.get(event.index, "") + event.text
                     raws[event.index] = raw
-                    if ("\n" in event.text or "<" in event.text) and is_complete(
+                    budget = budgets.setdefault(event.index, AnswerBudget(
+                        s.inline.max_answer_chars, s.inline.max_answer_lines))
+                    if budget.spend(event.text):
+                        done.add(event.index)  # a runaway: its start is all that is used
+                        self._notifier.warn_once("limit:inline", "vc-lsp: a completion answer "
+                                                 f"{budget.words('inline')}; only its start "
+                                                 "is used.")
+                    elif ("\n" in event.text or "<" in event.text) and is_complete(
                             raw, ctx, max_lines=max_lines):
                         done.add(event.index)
                 elif isinstance(event, Finish):

@@ -403,6 +403,10 @@ class UpstreamClient:
                 except StopAsyncIteration:
                     break
                 got_event = True
+                if time.monotonic() > call.deadline:  # events that never stop coming
+                    total = call.s.timeouts.total_ms / 1000
+                    raise UpstreamTimeout(f"no complete answer within {total:g} s",
+                                          setting=TOTAL, **call.error_kw)
                 if item.data == "[DONE]":
                     for out in chunks.flush():
                         yield out
