@@ -75,7 +75,7 @@ def lsp(upstream: FakeUpstream, tmp_path: Path) -> Session:
                       config_pull: bool = False) -> AsyncIterator[LanguageClient]:
         sessions.append(None)
         log_file = tmp_path / f"server-{len(sessions)}.log"
-        client = await start_server(log_file, env)
+        client = await start_server(log_file, {"VC_LSP_BASE_URL": upstream.base_url, **(env or {})})
         opts = options(upstream, {"inline": {"debounceMs": 0}}, settings)
         client.init_result = await client.initialize_session(types.InitializeParams(
             capabilities=capabilities(inline=inline, encoding=encoding, config_pull=config_pull),
@@ -92,9 +92,12 @@ def lsp(upstream: FakeUpstream, tmp_path: Path) -> Session:
 async def start_server(log_file: Path, env: dict[str, str] | None = None,
                        client_factory: Callable[[], LanguageClient] | None = None
                        ) -> LanguageClient:
-    """``python -m vc_lsp`` at DEBUG into ``log_file``, with the test key and no VC_LSP_* vars."""
+    """``python -m vc_lsp`` at DEBUG into ``log_file``, with the test key, no VC_LSP_* vars of
+    the developer's and a user config folder of its own (no settings file, nothing trusted)."""
     server_env = {k: val for k, val in os.environ.items() if not k.startswith("VC_LSP_")}
-    server_env.update({"VISIONCODER_API_KEY": SECRET, **(env or {})})
+    server_env.update({"VISIONCODER_API_KEY": SECRET,
+                       "XDG_CONFIG_HOME": str(log_file.parent / f"{log_file.stem}-config"),
+                       **(env or {})})
     config = ClientServerConfig(
         server_command=[sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG",
                         "--log-file", str(log_file)],

@@ -278,7 +278,8 @@ def opener(upstream: FakeUpstream, tmp_path: Path) -> Opener:
             return client
 
         log_file, temp = _paths(tmp_path)
-        client = await start_server(log_file, {"TMPDIR": str(temp), "XDG_CACHE_HOME": str(temp)},
+        client = await start_server(log_file, {"TMPDIR": str(temp), "XDG_CACHE_HOME": str(temp),
+                                               "VC_LSP_BASE_URL": upstream.base_url},
                                     factory)
         editor = Editor(client, encoding=encoding, **switches)
         holder.append(editor)

@@ -106,7 +106,8 @@ async def test_first_token_timeout(lsp, upstream: FakeUpstream) -> None:
 
 
 async def test_unreachable_endpoint(lsp, upstream: FakeUpstream) -> None:
-    async with lsp(settings={"baseUrl": "http://127.0.0.1:9/v1"}) as client:
+    async with lsp(settings={"baseUrl": "http://127.0.0.1:9/v1"},
+                   env={"VC_LSP_BASE_URL": "http://127.0.0.1:9/v1"}) as client:
         open_doc(client, URI, "x = \n")
         assert await inline_texts(client, URI, 0, 4, invoked=True) == []
         await wait_message(client, "cannot reach http://127.0.0.1:9/v1")

@@ -1,15 +1,39 @@
-"""Where settings come from: defaults, the environment, the editor's two layers, merged."""
+"""Where settings come from: defaults, the environment, the user's settings file, the editor's
+two layers, merged. The first three are set up outside any editor (``TRUSTED``)."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from .convert import SettingError, build, snake
 from .settings import SECTION, Settings, camel, env_vars
+from .trust import Pair, config_dir, pair_of
+
+TRUSTED = ("env", "user", "cli")  # layers no workspace can write
+
+
+def user_file() -> Path:
+    """The user's own settings, read at start-up: where an endpoint is trusted for a key."""
+    return config_dir() / "settings.json"
+
+
+def read_user_file(path: Path | None) -> tuple[dict[str, Any], str | None]:
+    """The file's ``vcLsp`` settings, and a problem to report if it cannot be read."""
+    if path is None:
+        return {}, None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, ValueError) as exc:
+        return {}, f"{path} is not readable JSON ({exc}); ignoring it"
+    return section_of(raw), None
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -57,12 +81,16 @@ def section_of(payload: Any) -> dict[str, Any]:
 class SettingsStore:
     """Holds the layers and the merged result; reports each distinct problem only once."""
 
-    LAYERS = ("env", "init", "client")
+    LAYERS = ("env", "user", "init", "client")
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
-        self._layers: dict[str, dict[str, Any]] = {"env": from_environment(environ)}
+    def __init__(self, environ: Mapping[str, str] | None = None,
+                 user: Path | None = None) -> None:
+        user_layer, self.user_problem = read_user_file(user)
+        self._layers: dict[str, dict[str, Any]] = {"env": from_environment(environ),
+                                                   "user": user_layer}
         self._reported: set[str] = set()
-        self.current, _ = build(Settings, self._layers["env"])
+        self.current, _ = build(Settings, merge(self._layers["env"], user_layer))
+        self.set_up: Pair = pair_of(self.current)
 
     def update(self, layer: str, raw: Any) -> list[str]:
         """Replace one layer and rebuild; return the new problems, worded for the user.
@@ -79,6 +107,10 @@ class SettingsStore:
         for name in names:
             merged = merge(merged, self._layers.get(name, {}))
         self.current, errors = build(Settings, merged)
+        trusted: dict[str, Any] = {}
+        for name in TRUSTED:
+            trusted = merge(trusted, self._layers.get(name, {}))
+        self.set_up = pair_of(build(Settings, trusted)[0])
         messages = [self._source(e) for e in errors]
         fresh = [m for m in dict.fromkeys(messages) if m not in self._reported]
         self._reported = set(messages)

@@ -29,11 +29,12 @@ T = TypeVar("T")
 
 
 def setting(default: Any, rule: Rule | None = None, *, env: str | None = None,
-            allowed: str | None = None) -> Any:
+            allowed: str | None = None, machine: bool = False) -> Any:
     """A field with its rule, the environment variable that can set it and, where the type
-    says too little, what it accepts in words (the README's Allowed column)."""
+    says too little, what it accepts in words (the README's Allowed column). ``machine``: an
+    editor must take it from user or machine settings, never from a workspace."""
     return attrs.field(default=default, validator=rule,
-                       metadata={"env": env, "allowed": allowed})
+                       metadata={"env": env, "allowed": allowed, "machine": machine})
 
 
 def section(cls: type[T]) -> Any:
@@ -187,12 +188,12 @@ class Settings:
 
     base_url: str = setting(DEFAULT_BASE_URL, matches(
         r"https?://\S+", "an http:// or https:// URL without spaces", "`http(s)://` URL"),
-        env="VC_LSP_BASE_URL")
+        env="VC_LSP_BASE_URL", machine=True)
     """Root of the OpenAI-compatible API (`/chat/completions` and `/models` are appended); change
     it to use OpenAI, DeepSeek, vLLM, llama.cpp or Ollama."""
     api_key_env: str = setting(DEFAULT_API_KEY_ENV, matches(
         r"\w+", "the name of an environment variable (letters, digits and _ only)",
-        "variable name"))
+        "variable name"), env="VC_LSP_API_KEY_ENV", machine=True)
     """Name of the environment variable that holds the API key (the key itself never goes into
     settings); change it when you switch provider, e.g. to `OPENAI_API_KEY`."""
     model: str = setting(DEFAULT_MODEL, non_empty(), env="VC_LSP_MODEL")

@@ -53,6 +53,18 @@ class AuthError(UpstreamError):
         )
 
 
+class UntrustedEndpoint(AuthError):
+    """The key would go to a host no one trusted it for (``config/trust.py``): nothing sent."""
+
+    cause = "trust"
+
+    def user_message(self) -> str:
+        scheme, _, rest = self.base_url.partition("://")
+        host = rest.split("/", 1)[0]
+        target = host if scheme == "https" else f"{scheme}://{host}"
+        return f"vc-lsp: {self.key_env} not sent to {host}; to allow: vc-lsp trust {target}"
+
+
 class ModelNotFound(UpstreamError):
     cause = "model"
 
