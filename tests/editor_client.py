@@ -284,10 +284,11 @@ def opener(upstream: FakeUpstream, tmp_path: Path) -> Opener:
         editor = Editor(client, encoding=encoding, **switches)
         holder.append(editor)
         opts = options(upstream, {"actions": {"throttleMs": 0}}, settings)
+        name = "Neovim" if switches.get("skip_stale") else "vc-lsp test editor"
         client.init_result = await client.initialize_session(types.InitializeParams(
             capabilities=capabilities(encoding=encoding, inline=False, progress=progress,
                                       show_document=show_document, code_actions=True),
-            initialization_options=opts))
+            client_info=types.ClientInfo(name=name), initialization_options=opts))
         editor.log_file = log_file  # type: ignore[attr-defined]
         try:
             yield editor

@@ -56,6 +56,7 @@ class Client:
         self.rng = rng
         self.batch_s = batch_s
         self.skip_stale = skip_stale
+        self.silently_skips_stale = skip_stale  # what the writer knows of Neovim
         self.text = ClientText(SOURCE)
         self.version = 0
         self.pending: list[types.TextDocumentContentChangeEvent] = []

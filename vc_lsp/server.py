@@ -43,6 +43,7 @@ class VcServer(LanguageServer):
             log.warning("%s", self.settings_store.user_problem)
         self.settings_ready = asyncio.Event()
         self.settings_ready.set()
+        self.client_name = ""  # clientInfo.name from initialize: some editors need adapting to
         self.notifier = Notifier(self._show)
         self.work = Work()
         self.upstream = UpstreamClient(self.settings_store.current, key_allowed=self._key_allowed)

@@ -305,9 +305,6 @@ async def say_yes(ed: Emacs) -> None:
             await ed.keys("y")
 
 
-@pytest.mark.xfail(strict=True, reason="(a) Eglot confirming edits: after the y/n the edit is "
-                   "applied but no didChange is sent until the next key; the server no longer "
-                   "writes twice, but stops after the first update")
 async def test_eglot_confirming_each_edit_gets_the_right_text(upstream: FakeUpstream,
                                                               tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(APP, encoding="utf-8")

@@ -63,6 +63,7 @@ class EditSession:
         self.reading = Reading()  # the upstream reader, hung up when the session stops
         self._raw = ""
         self._offered = 0  # lines offered so far
+        self._late_echo = False  # the editor applies edits but reports them late
         self._final: str | None = None
         self._sent_before_settle = 0
         self._shown_lines = ""  # the streamed lines behind the last preview
@@ -134,10 +135,12 @@ class EditSession:
                 break  # lines that arrive while it holds join this update
             if self._final is not None:
                 status = await self.writer.write(self._final)
-                if status is Status.CONFIRMED:
+                if status in (Status.CONFIRMED, Status.APPLIED):
                     return True
                 self._failed_write(status)
                 break
+            if self._late_echo:
+                continue  # an editor that echoes late (a y/n per edit): only the final text
             offered = self._offered
             with self._pacer.working():  # the next update waits longer if this one was costly
                 streamed = clean.streamed(self._raw, self._shape)
@@ -147,6 +150,9 @@ class EditSession:
             self._shown_lines = streamed
             status = await self.writer.write(preview)
             self._pacer.sent()
+            if status is Status.APPLIED:
+                self._late_echo = True  # fewer, larger updates: the next one is the final text
+                status = Status.CONFIRMED
             if status is not Status.CONFIRMED:
                 self._failed_write(status)
                 break
@@ -181,7 +187,7 @@ class EditSession:
             if target is None:
                 return Outcome.PARTIAL  # typed on lines only the new text has
             status = await self.writer.write(target)
-            if status is Status.CONFIRMED:
+            if status in (Status.CONFIRMED, Status.APPLIED):
                 return Outcome.COMPLETED if finish else Outcome.RESTORED
             if status is Status.CLOSED:
                 return Outcome.CLOSED

@@ -52,6 +52,13 @@ class Editor:
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
 
+    @property
+    def silently_skips_stale(self) -> bool:
+        """Neovim answers ``applied: true`` for a versioned edit it skipped as stale; other
+        editors refuse such an edit, so their "applied" means applied (the echo may be late)."""
+        name = str(getattr(self.server, "client_name", "") or "")
+        return name.lower().startswith(("neovim", "nvim"))
+
     async def apply(self, uri: str, version: int | None, edits: Sequence[types.TextEdit],
                     label: str) -> Applied:
         """Send one versioned ``TextDocumentEdit`` (``version=None``: unversioned)."""

@@ -110,7 +110,7 @@ class ActionService(Feature):
                       types.MessageType.Info)
             return
         status = await writer.write(plan.original)
-        if status is Status.CONFIRMED:
+        if status in (Status.CONFIRMED, Status.APPLIED):
             self._say(f"vc-lsp: reverted {lines_label(*writer.line_range())} to the text from "
                       f"before the edit.", types.MessageType.Info)
         else:

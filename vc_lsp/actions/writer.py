@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types
 
-from ..documents import Document
+from ..documents import Document, new_document
 from . import diff
 from .editor import Editor
 from .tracking import Change, DocumentCopy, Span, map_span
@@ -46,6 +46,8 @@ class Status(enum.Enum):
     INTERRUPTED = "interrupted"  # someone else changed the document meanwhile
     REFUSED = "refused"  # the editor answered that it did not apply the edit
     UNCONFIRMED = "unconfirmed"  # the editor said it applied the edit; the document never showed it
+    APPLIED = "applied"  # the editor applied it (it says so, and it refuses what it skips), but
+    # its didChange is late: Eglot sends it with the next keystroke after a y/n prompt
     CLOSED = "closed"  # the document was closed
 
 
@@ -95,6 +97,7 @@ class RegionWriter:
         self._editor = editor
         self._copy = DocumentCopy(doc)
         self._pending: _Pending | None = None
+        self._late: _Pending | None = None  # applied, its echo still to come
         self._changes = 0  # didChange notifications seen
         self._wake = asyncio.Event()
 
@@ -145,6 +148,7 @@ class RegionWriter:
                 self.foreign += 1
                 return True
         self.span = self._follow(self.span, steps, pending, lambda: old.source)
+        self._late = None  # whatever the editor holds now, this change told it
         self.foreign += 1
         return True
 
@@ -190,7 +194,7 @@ class RegionWriter:
     def _confirm(self, pending: _Pending) -> None:
         self.span = Span(self.span.start, self.span.start + len(pending.target))
         self.shown = pending.target
-        self._pending = None
+        self._pending = self._late = None
         pending.confirmed.set()
 
     def close(self) -> None:
@@ -200,26 +204,36 @@ class RegionWriter:
     # -- writing ---------------------------------------------------------------------------
 
     async def write(self, target: str) -> Status:
-        """Make the region hold ``target``, against the latest confirmed document."""
+        """Make the region hold ``target``, against the latest confirmed document (or, while
+        an applied edit's echo is late, against what that edit made of it)."""
         for _ in range(ATTEMPTS):
             if self.closed:
                 return Status.CLOSED
             doc, span = self._copy.doc, self.span
             text = doc.source
+            late = self._late
+            if late is not None:  # build on the edit the editor applied but has not reported
+                text = late.expected
+                span = Span(span.start, span.start + len(late.target))
+                doc = new_document(self.uri, text, encoding=self._copy.doc.encoding)
             current = text[span.start:span.end]
             if current == target:
-                self.shown, self._pending = target, None
-                return Status.CONFIRMED
+                if late is None:
+                    self.shown, self._pending = target, None
+                return Status.CONFIRMED if late is None else Status.APPLIED
             hunks = diff.hunks(current, target)
             head, tail = text[:span.start], text[span.end:]
-            pending = _Pending(
-                target=target, expected=head + target + tail,
-                partials={head + state + tail: span.start + len(state)
-                          for state in diff.intermediate(current, hunks)},
-                texts=frozenset(h.text for h in hunks))
+            partials = {head + state + tail: span.start + len(state)
+                        for state in diff.intermediate(current, hunks)}
+            if late is not None:
+                partials.update(late.partials)
+                partials[late.expected] = span.end
+            pending = _Pending(target=target, expected=head + target + tail, partials=partials,
+                               texts=frozenset(h.text for h in hunks) | (
+                                   late.texts if late is not None else frozenset()))
             self._pending = pending
             seen, changes = self.foreign, self._changes
-            version = None if self.unversioned else self.version
+            version = None if self.unversioned or late is not None else self.version
             self.sent += 1
             result = await self._editor.apply(self.uri, version,
                                               _edits(doc, span.start, hunks), self.label)
@@ -241,6 +255,11 @@ class RegionWriter:
                 return Status.CLOSED
             if self._changes != changes:
                 continue  # part of the edit arrived: write what is missing against it
+            if not self._editor.silently_skips_stale:
+                # It said applied, and it refuses what it does not apply: the edit is in, its
+                # didChange late. Later writes build on it; its echo still confirms it.
+                self._late = pending
+                return Status.APPLIED
             if self.unversioned:
                 return Status.UNCONFIRMED
             # Applied, yet no change at all. Ask before writing again: an empty edit at the

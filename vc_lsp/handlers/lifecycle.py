@@ -27,6 +27,7 @@ def register(server: VcServer) -> None:
         # pygls has just made the workspace; ours is the same but holds documents.Document,
         # whose changes cost O(edit) and whose lines break only where LSP's do.
         ls.protocol._workspace = VcWorkspace.like(ls.workspace, params.workspace_folders or [])
+        ls.client_name = params.client_info.name if params.client_info else ""
         ls.apply_settings("init", params.initialization_options or {})
         inline.register_fallback(ls, params.capabilities)
 
