@@ -75,7 +75,7 @@ def _query(ls: VcServer, uri: str, position: types.Position, *,
         live = ls.workspace.text_documents.get(uri)
         return live is not None and live.version == version
 
-    return CompletionQuery(uri=uri, text=doc.source, offset=offset, language=doc.language_id or "",
+    return CompletionQuery(uri=uri, text=doc.text, offset=offset, language=doc.language_id or "",
                            invoked=invoked, is_current=is_current, version=version)
 
 
@@ -90,10 +90,10 @@ def _item(doc: Document, offset: int, text: str, *, markdown: bool) -> types.Com
     Kind Text with plain-text format: Helix parses every Snippet-kind item as a snippet
     whatever its format, which would eat ``$1``, ``${NAME}`` and backslashes in code.
     """
-    line_start = doc.source.rfind("\n", 0, offset) + 1
-    word = _WORD.search(doc.source[line_start:offset])
+    line_start = doc.text.line_start(doc.text.line_at(offset))
+    word = _WORD.search(doc.slice(line_start, offset))
     start = offset - len(word.group()) if word else offset
-    typed = doc.source[start:offset]
+    typed = doc.slice(start, offset)
     edit_range = doc.range_at(start, offset)
     first = text.split("\n", 1)[0]
     label = (typed + first).strip() or text.strip().split("\n", 1)[0]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..config import Settings
+from ..documents import Text
 from ..feature import Feature
 from ..notify import Notifier
 from ..privacy import Redaction
@@ -28,6 +29,7 @@ from . import prompt
 from .cache import SuggestionCache
 from .context import CursorContext, cut
 from .postprocess import clean, is_complete
+from .spot import Spot
 
 if TYPE_CHECKING:
     from ..context import ContextService
@@ -40,7 +42,7 @@ class CompletionQuery:
     """An immutable snapshot of what was asked: text and cursor as of one document version."""
 
     uri: str
-    text: str
+    text: Text
     offset: int
     language: str
     invoked: bool
@@ -86,16 +88,15 @@ class InlineCompleter(Feature):
             if message:
                 self._notifier.say(message)
             return []
-        before, after = q.text[: q.offset], q.text[q.offset:]
-        job = self._join(q.uri, (before, after))
+        spot = Spot(q.text, q.offset)
+        job = self._join(q.uri, spot)
         if job is None:
             self._work.stop(q.uri, Kind.INLINE, reason="superseded")
-            cached = self.cache.lookup(q.uri, before, after)
+            cached = self.cache.lookup(q.uri, spot)
             if cached is not None:
                 return cached
-            job = self._work.start("inline completion", uri=q.uri, kind=Kind.INLINE,
-                                   key=(before, after))
-            job.run(self._fetch(q, settings, before, after, entered))
+            job = self._work.start("inline completion", uri=q.uri, kind=Kind.INLINE, key=spot)
+            job.run(self._fetch(q, settings, spot, entered))
         work = job.task
         assert work is not None
         try:
@@ -115,14 +116,15 @@ class InlineCompleter(Feature):
         self.stats.add("inlineTotal", (now - entered) * 1000)
         return answer.items
 
-    def _join(self, uri: str, key: tuple[str, str]) -> Job | None:
+    def _join(self, uri: str, spot: Spot) -> Job | None:
         """The running request for exactly this cursor, if any: asking twice costs one stream."""
         for job in self._work.jobs(uri, Kind.INLINE):
-            if job.key == key and job.task is not None and not job.stopped:
+            if (isinstance(job.key, Spot) and job.key.same(spot) and job.task is not None
+                    and not job.stopped):
                 return job
         return None
 
-    async def _fetch(self, q: CompletionQuery, s: Settings, before: str, after: str,
+    async def _fetch(self, q: CompletionQuery, s: Settings, spot: Spot,
                      entered: float) -> _Answer:
         if not q.invoked and s.inline.debounce_ms:
             await asyncio.sleep(s.inline.debounce_ms / 1000)
@@ -140,7 +142,7 @@ class InlineCompleter(Feature):
                 text = redaction.restore(text)  # the user's own secret, back in their file
             if text and text not in items:
                 items.append(text)
-        self.cache.put(q.uri, before, after, items)
+        self.cache.put(q.uri, spot, items)
         return _Answer(items, answered_at)
 
     def prompt(self, q: CompletionQuery, s: Settings
