@@ -1,5 +1,10 @@
 """The editor as the actions see it: what it can do, and the requests that change its buffers.
 
+What it can do comes from its capabilities and from what vc-lsp's own editor set-ups declare in
+``initializationOptions.vcLspClient`` (``editors/emacs/vc-lsp.el``, ``editors/vim/vc-lsp.vim``):
+``{"explanation": true}`` means the client shows the ``vc/explanation`` notification in a view
+of its own (a buffer, a preview window) that fills in as the model writes.
+
 ``workspace/applyEdit`` is awaited through ``asyncio.shield``: when the task that sent it is
 cancelled (the user stopped an edit), the request stays pending inside pygls and its answer is
 received normally instead of hitting a cancelled future and raising an error in the editor.
@@ -9,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +22,12 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 
+from ..config.settings import CLIENT_SECTION
+
 log = logging.getLogger(__name__)
 APPLY_TIMEOUT_S = 30.0
 SHOW_TIMEOUT_S = 30.0
+EXPLANATION = "vc/explanation"  # the notification an explanation streams through
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,23 @@ class Editor:
 
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
+        self.can_show_explanations = False  # the client handles vc/explanation
+        self.client_name = ""
+
+    def initialize(self, params: types.InitializeParams) -> None:
+        """What the client told about itself beyond its capabilities."""
+        self.client_name = params.client_info.name if params.client_info else ""
+        options = params.initialization_options
+        declared = options.get(CLIENT_SECTION) if isinstance(options, Mapping) else None
+        self.can_show_explanations = (isinstance(declared, Mapping)
+                                      and declared.get("explanation") is True)
+        log.info("client %s: applyEdit %s, showDocument %s, progress %s, vc/explanation %s",
+                 self.client_name or "(unnamed)", self.can_apply_edits, self.can_show_documents,
+                 self.can_show_progress, self.can_show_explanations)
+
+    def show_explanation(self, params: Mapping[str, Any]) -> None:
+        """One ``vc/explanation`` update: the whole text so far (see ``explain.py``)."""
+        self.server.protocol.notify(EXPLANATION, dict(params))
 
     async def apply(self, uri: str, version: int | None, edits: Sequence[types.TextEdit],
                     label: str) -> Applied:

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from .convert import SettingError, build, snake
-from .settings import SECTION, Settings, camel, env_vars
+from .settings import CLIENT_SECTION, SECTION, Settings, camel, env_vars
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def section_of(payload: Any) -> dict[str, Any]:
         return dict(inner)
     known = {camel(f.name) for f in attrs.fields(Settings)}
     if any(isinstance(k, str) and camel(snake(k)) in known for k in payload):
-        return {k: val for k, val in payload.items() if k != SECTION}
+        return {k: val for k, val in payload.items() if k not in (SECTION, CLIENT_SECTION)}
     return {}
 
 

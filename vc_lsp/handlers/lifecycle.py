@@ -28,6 +28,7 @@ def register(server: VcServer) -> None:
         # whose changes cost O(edit) and whose lines break only where LSP's do.
         ls.protocol._workspace = VcWorkspace.like(ls.workspace, params.workspace_folders or [])
         ls.apply_settings("init", params.initialization_options or {})
+        ls.actions.editor.initialize(params)
         inline.register_fallback(ls, params.capabilities)
 
     @server.feature(types.INITIALIZED)
