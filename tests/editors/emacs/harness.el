@@ -70,6 +70,7 @@
   (add-hook 'after-change-functions #'vc-test--after-change t t)
   t)
 (add-hook 'find-file-hook #'vc-test-watch)
+(add-hook 'vc-lsp-explanation-mode-hook #'vc-test-watch)   ; the *vc-lsp explanation* buffer
 
 ;; Native compilation of Debian's elpa packages warns in a window of its own; keep the screen
 ;; to what the test is about.
