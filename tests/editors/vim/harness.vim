@@ -32,6 +32,11 @@ function! s:OnLsp(conn_id, message) abort
   endif
 endfunction
 
+function! s:Explanation() abort
+  let l:buf = bufnr('^vc-lsp explanation$')
+  return {'lines': getbufline(l:buf, 1, '$'), 'shown': bufwinid(l:buf) > 0, 'here': bufname('%')}
+endfunction
+
 function! s:Started() abort
   for l:id in keys(ale#lsp#GetConnections())
     if !has_key(s:listening, l:id)
@@ -51,6 +56,8 @@ augroup vc_test
   " After every CompleteDone handler, vc-lsp.vim's included.
   autocmd CompleteDone * call timer_start(0, {-> VcTestTell('completed', VcTestState())})
   autocmd CmdlineEnter * call VcTestTell('prompt', getcmdtype())
+  " After each update of vc-lsp.vim's explanation window.
+  autocmd User VcLspExplanation call VcTestTell('explanation', s:Explanation())
 augroup END
 
 call VcTestTell('ready', {'version': v:version})
