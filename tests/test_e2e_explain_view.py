@@ -75,8 +75,9 @@ async def test_a_failure_ends_the_view_with_the_reason(open_editor: Any,
         ed.open(URI, SOURCE)
         await execute(ed, "vc.explain", uri=URI, range=lines_range(*LOAD))
         last = await ed.wait_explanation(lambda e: e["done"])
-        assert last["text"] == "" and "failed" in last["stopped"]
-        await ed.wait_message("stopped")
+        assert last["text"] == "" and "HTTP 500" in last["stopped"]
+        message = await ed.wait_message("stopped")
+        assert "\n" not in message.message and len(message.message) <= 80
 
 
 def test_the_client_section_is_not_a_setting() -> None:

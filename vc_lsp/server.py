@@ -76,7 +76,9 @@ class VcServer(LanguageServer):
     def apply_settings(self, layer: str, raw: Any) -> None:
         """Rebuild settings from a new layer, tell the user about new problems, retune."""
         for problem in self.settings_store.update(layer, raw):  # each new problem, once
-            self.notifier.say(f"vc-lsp: {problem}", types.MessageType.Warning)
+            log.warning("setting: %s", redact(problem))  # the whole of it; the editor gets a line
+            self.notifier.say(f"vc-lsp: {self.settings_store.brief(problem)}",
+                              types.MessageType.Warning)
         current = self.settings_store.current
         remember_env_secret(current.api_key_env)  # scrub a newly named key from logs
         self.upstream.configure(current)

@@ -79,7 +79,7 @@ class EditSession:
 
     def finish(self, raw: str, *, truncated: bool = False) -> None:
         if truncated:
-            self.fail("the answer was cut off by the token limit (actions.maxTokens)")
+            self.fail("the answer hit actions.maxTokens")
             return
         final = clean.block(raw, self._shape)
         if not final.strip():
@@ -214,10 +214,11 @@ class EditSession:
         if self.stop_reason is Stop.CANCELLED:
             return ("vc-lsp: cancelled; nothing was written." if nothing
                     else f"vc-lsp: cancelled; {where}: original text.")
-        state = (f"{name} was not changed" if nothing
-                 else f"{where} of {name} are back to their original text" if first != last
-                 else f"{where} of {name} is back to its original text")
-        return f"vc-lsp: '{what}' failed and {state}. {sentence(self.error)}"
+        if nothing:
+            return fit("vc-lsp: '{what}' failed: {why}; {name} unchanged.", what=what,
+                       why=self.error or "", name=name)
+        return fit("vc-lsp: '{what}' failed: {why}; " + where + " restored.", what=what,
+                   why=self.error or "")
 
 
 def sentence(text: str) -> str:

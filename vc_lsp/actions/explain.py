@@ -90,7 +90,7 @@ class ExplainSession:
     def finish(self, raw: str, *, truncated: bool = False) -> None:
         self._raw, self._done = raw, True
         if truncated:
-            self.stopped = "the answer was cut off by the token limit (actions.maxTokens)"
+            self.stopped = "the answer hit actions.maxTokens"
         self._pacer.poke()
 
     def fail(self, message: str) -> None:

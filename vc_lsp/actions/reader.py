@@ -66,7 +66,8 @@ async def pump(upstream: UpstreamClient, request: ChatRequest, sink: Sink) -> No
                 elif isinstance(event, Finish) and event.index == 0:
                     reason = event.reason
     except UpstreamError as err:
-        sink.fail(err.user_message())
+        log.warning("%s", err.full_message())  # the whole story; the user gets a line
+        sink.fail(err.summary())
         return
     except asyncio.CancelledError:
         sink.cancel()  # a no-op when the session stopped itself; otherwise it must not wait

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from . import convert
 from .convert import SettingError, build, snake
 from .settings import CLIENT_SECTION, SECTION, Settings, camel, env_vars
 
@@ -62,6 +63,7 @@ class SettingsStore:
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._layers: dict[str, dict[str, Any]] = {"env": from_environment(environ)}
         self._reported: set[str] = set()
+        self._briefs: dict[str, str] = {}
         self.current, _ = build(Settings, self._layers["env"])
 
     def update(self, layer: str, raw: Any) -> list[str]:
@@ -80,14 +82,23 @@ class SettingsStore:
             merged = merge(merged, self._layers.get(name, {}))
         self.current, errors = build(Settings, merged)
         messages = [self._source(e) for e in errors]
+        self._briefs = {m: self._source(e, brief=True) for m, e in zip(messages, errors,
+                                                                       strict=True)}
         fresh = [m for m in dict.fromkeys(messages) if m not in self._reported]
         self._reported = set(messages)
         return fresh
 
-    def _source(self, error: SettingError) -> str:
+    def brief(self, problem: str) -> str:
+        """One of ``update``'s problems in one line, for the editor (the full one is logged)."""
+        return self._briefs.get(problem, problem)
+
+    def _source(self, error: SettingError, *, brief: bool = False) -> str:
         """Say which environment variable a bad value came from when it was not overridden."""
+        text = (error.brief or error.message) if brief else error.message
         var = env_vars().get(error.key)
         if var and error.key in self._layers.get("env", {}) and not any(
                 error.key in layer for name, layer in self._layers.items() if name != "env"):
-            return f"{error.message} (it comes from the environment variable {var})"
-        return error.message
+            if not brief:
+                return f"{text} (it comes from the environment variable {var})"
+            return convert.brief(f"{text} (from ${var})", text)
+        return text
