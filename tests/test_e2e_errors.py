@@ -20,7 +20,7 @@ async def _fails_then_recovers(client, upstream: FakeUpstream, fault: Reply, lin
 
 @pytest.mark.parametrize(("fault", "words"), [
     (Reply.error(401, f"Incorrect API key provided: {SECRET}"), "was rejected"),
-    (Reply.error(404, "The model `fake-model` does not exist"), "model 'fake-model' is not"),
+    (Reply.error(404, "The model `fake-model` does not exist"), "no model 'fake-model'"),
     (Reply.error(429, retry_after=0), "rate limited"),
     (Reply.error(500), "HTTP 500"),
     (Reply.error(503, "overloaded"), "HTTP 503"),

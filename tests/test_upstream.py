@@ -402,7 +402,8 @@ async def test_404_is_model_not_found(up: Upstream) -> None:
     with pytest.raises(ModelNotFound) as info:
         await collect(client, req(model="nope"))
     assert info.value.model == "nope"
-    assert "model 'nope' is not available" in info.value.user_message()
+    assert "no model 'nope'" in info.value.user_message()
+    assert "model 'nope' is not available" in info.value.full_message()
 
 
 async def test_400_unknown_model_message_is_model_not_found(up: Upstream) -> None:

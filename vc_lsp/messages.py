@@ -44,5 +44,14 @@ def _shares(values: dict[str, str], room: int) -> dict[str, str]:
     return {key: short(v, cap) if len(v) > cap else v for key, v in values.items()}
 
 
+OWN_WORDS = 40  # a reason this short is vc-lsp's own wording (it names a setting): keep it whole
+
+
+def reason(text: str) -> tuple[str, ...]:
+    """``whole=`` for a message's ``why``: kept whole when it is our own short wording, cut
+    when it is an upstream's detail."""
+    return ("why",) if len(text) <= OWN_WORDS else ()
+
+
 def fits(message: str) -> bool:
     return "\n" not in message and len(message) <= MESSAGE_WIDTH

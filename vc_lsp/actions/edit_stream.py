@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 import logging
 
+from ..messages import reason
 from . import clean, diff
 from .catalog import fit
 from .pacing import Pacer
@@ -214,11 +215,12 @@ class EditSession:
         if self.stop_reason is Stop.CANCELLED:
             return ("vc-lsp: cancelled; nothing was written." if nothing
                     else f"vc-lsp: cancelled; {where}: original text.")
+        why = self.error or ""
         if nothing:
             return fit("vc-lsp: '{what}' failed: {why}; {name} unchanged.", what=what,
-                       why=self.error or "", name=name)
+                       why=why, name=name, whole=reason(why))
         return fit("vc-lsp: '{what}' failed: {why}; " + where + " restored.", what=what,
-                   why=self.error or "")
+                   why=why, whole=reason(why))
 
 
 def sentence(text: str) -> str:

@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from ..config import Settings
 from ..documents import Document, file_name, snapshot
 from ..feature import Changes, Feature
+from ..messages import reason
 from ..notify import Notifier
 from ..privacy import Redaction
 from ..upstream.client import ChatRequest, UpstreamClient
@@ -215,7 +216,7 @@ class ActionService(Feature):
                  session.edits)
         if session.stopped and session.stopped != "cancelled":
             self._say(fit("vc-lsp: '{what}' stopped early: {why}.", what=plan.title,
-                          why=session.stopped))
+                          why=session.stopped, whole=reason(session.stopped)))
         progress.end("stopped" if session.stopped else "done")
 
     # -- shared ----------------------------------------------------------------------------

@@ -92,7 +92,7 @@ class ModelNotFound(UpstreamError):
         if not self.model:  # GET /models itself was not found: the URL is wrong
             return fit("vc-lsp: no model list at {host} ({detail}); baseUrl ends in /v1?",
                        host=self.host, detail=self.detail)
-        return fit("vc-lsp: model '{model}' is not available; see vc-lsp models.",
+        return fit("vc-lsp: no model '{model}'; see vc-lsp models.",
                    model=self.model, whole=("model",))
 
     def full_message(self) -> str:
