@@ -198,18 +198,27 @@ The server then streams explanations as `vc/explanation' notifications.")
 \\<vc-lsp-explanation-mode-map>\\[vc-lsp-explanation-stop] stops the explanation.
 \\[vc-lsp-explanation-quit] closes the buffer and stops it."
   :keymap vc-lsp-explanation-mode-map
-  (add-hook 'kill-buffer-hook #'vc-lsp-explanation-stop nil t))
+  (add-hook 'kill-buffer-hook #'vc-lsp--explanation-killed nil t))
+
+(defun vc-lsp--explanation-cancel (&optional forget)
+  "Ask the server to stop this buffer's explanation if it still streams.
+With FORGET, its last updates are dropped instead of shown."
+  (when (and vc-lsp--explanation-id (not vc-lsp--explanation-done)
+             vc-lsp--explanation-connection)
+    (setq vc-lsp--explanation-done t)
+    (ignore-errors
+      (vc-lsp--send vc-lsp--explanation-connection "vc.cancel"
+                    (list :uri vc-lsp--explanation-id))))
+  (when forget
+    (setq vc-lsp--explanation-closed vc-lsp--explanation-id)))
+
+(defun vc-lsp--explanation-killed ()
+  (vc-lsp--explanation-cancel t))
 
 (defun vc-lsp-explanation-stop ()
   "Stop the explanation streaming into this buffer."
   (interactive)
-  (when (and vc-lsp--explanation-id (not vc-lsp--explanation-done)
-             vc-lsp--explanation-connection)
-    (setq vc-lsp--explanation-done t
-          vc-lsp--explanation-closed vc-lsp--explanation-id)
-    (ignore-errors
-      (vc-lsp--send vc-lsp--explanation-connection "vc.cancel"
-                    (list :uri vc-lsp--explanation-id)))))
+  (vc-lsp--explanation-cancel))
 
 (defun vc-lsp-explanation-quit ()
   "Close the explanation (stopping it if it still streams)."
@@ -256,7 +265,7 @@ early, if it did."
           (fresh nil))
       (unless (and buffer (equal (buffer-local-value 'vc-lsp--explanation-id buffer) id))
         (when buffer                    ; a newer explanation replaces one still streaming
-          (with-current-buffer buffer (vc-lsp-explanation-stop)))
+          (with-current-buffer buffer (vc-lsp--explanation-cancel t)))
         (setq buffer (get-buffer-create vc-lsp-explanation-buffer)
               fresh t)
         (with-current-buffer buffer

@@ -340,12 +340,13 @@ async def buffer_until(ed: Emacs, buffer: str, wanted: Callable[[list[str]], boo
             return list(changed["lines"])
 
 
-@pytest.mark.parametrize("client", ["eglot", "lsp-mode"])
+@pytest.mark.parametrize(("client", "stop"), [("eglot", "C-c C-k"), ("lsp-mode", "q")])
 async def test_explain_fills_a_buffer_while_it_streams(upstream: FakeUpstream, tmp_path: Path,
-                                                       client: str) -> None:
+                                                       client: str, stop: str) -> None:
     """C-c v e: the explanation shows in a window beside the code and fills in while the
-    model writes; the cursor stays in the code; q in the explanation closes it and hangs up
-    the model; nothing is said in more than one line."""
+    model writes; the cursor stays in the code. In the explanation, C-c C-k stops the model
+    and says so in the header line; q closes the buffer and stops it too. Nothing is said in
+    more than one line."""
     (tmp_path / "app.py").write_text(APP, encoding="utf-8")
     async with emacs(tmp_path, upstream, EGLOT if client == "eglot" else LSP_MODE,
                      "app.py") as ed:
@@ -369,8 +370,16 @@ async def test_explain_fills_a_buffer_while_it_streams(upstream: FakeUpstream, t
         assert state["shown"] is True and state["here"] == "app.py"
         assert "app.py, lines 4-8" in state["header"] and "C-c C-k stops" in state["header"]
         await ed.keys("C-x", "o")  # into the explanation's window
-        await ed.keys("q")
+        await ed.keys(*stop.split())
         await asyncio.wait_for(request.hung_up.wait(), SAFETY)
-        assert await ed.channel.expr(f'(if (get-buffer "{EXPLANATION_BUFFER}") t :false)') \
-            is False
+        if stop == "q":
+            assert await ed.channel.expr(
+                f'(if (get-buffer "{EXPLANATION_BUFFER}") t :false)') is False
+        else:
+            while True:  # the server's last update: stopped, and the text stays to read
+                update = await ed.channel.event("explanation")
+                if "stopped (cancelled)" in update["header"]:
+                    break
+            assert "It reads JSON." in await ed.channel.expr(
+                f'(with-current-buffer "{EXPLANATION_BUFFER}" (buffer-string))')
         check_messages(ed)
