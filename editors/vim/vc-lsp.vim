@@ -178,6 +178,31 @@ function! s:Status() abort
   return substitute(l:params.title . ': ' . l:state, '%', '%%', 'g')
 endfunction
 
+" The preview window, the cursor left where it is. Vim refuses to change windows while the
+" completion menu or the command line is up (E565): then it opens a moment later.
+function! s:Open(buf) abort
+  if bufwinid(a:buf) > 0 || !bufexists(a:buf)
+    return
+  endif
+  let l:here = win_getid()
+  try
+    execute 'silent keepalt pedit' fnameescape(bufname(a:buf))
+    noautocmd wincmd P
+    nnoremap <buffer> <silent> q :pclose<CR>
+    setlocal wrap linebreak nonumber norelativenumber nofoldenable
+    noautocmd call win_gotoid(l:here)
+    call s:ShowStatus(a:buf)
+  catch /^Vim\%((\a\+)\)\=:E\(565\|523\|11\):/
+    call timer_start(200, {-> s:Open(a:buf)})
+  endtry
+endfunction
+
+function! s:ShowStatus(buf) abort
+  if bufwinid(a:buf) > 0
+    call win_execute(bufwinid(a:buf), 'setlocal statusline=' . escape(s:Status(), ' \|"'))
+  endif
+endfunction
+
 function! s:Explanation(conn_id, params) abort
   let l:id = get(a:params, 'id', '')
   if l:id ==# s:closed
@@ -204,16 +229,9 @@ function! s:Explanation(conn_id, params) abort
   call setbufvar(l:buf, '&modifiable', 0)
   call setbufvar(l:buf, '&modified', 0)
   if bufwinid(l:buf) < 0 && (l:fresh || !s:explanation.done)
-    let l:here = win_getid()
-    execute 'silent keepalt pedit' fnameescape(bufname(l:buf))
-    noautocmd wincmd P
-    nnoremap <buffer> <silent> q :pclose<CR>
-    setlocal wrap linebreak nonumber norelativenumber nofoldenable
-    noautocmd call win_gotoid(l:here)
+    call s:Open(l:buf)
   endif
-  if bufwinid(l:buf) > 0
-    call win_execute(bufwinid(l:buf), 'setlocal statusline=' . escape(s:Status(), ' \|"'))
-  endif
+  call s:ShowStatus(l:buf)
   if exists('#User#VcLspExplanation')
     doautocmd <nomodeline> User VcLspExplanation
   endif
