@@ -171,7 +171,7 @@ async def test_vim_ale_shows_the_explanation(upstream: FakeUpstream, tmp_path: P
         assert shown["lines"][0] == "`load` reads a JSON file."
         assert shown["shown"] and shown["here"] == "app.py"
         assert not request.completed  # while the model still writes
-        assert "reads a JSON file" in await ed.terminal.screen()
+        assert "reads a JSON file" in shown["screen"]  # on the screen, in its window
         assert (await ed.state())["line"] == 5
         await ed.keys("Escape")
         await ed.type(":pclose")

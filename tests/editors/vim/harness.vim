@@ -32,9 +32,18 @@ function! s:OnLsp(conn_id, message) abort
   endif
 endfunction
 
+" Vim's own screen once redrawn: what the terminal shows as soon as it has drawn Vim's output
+" (tmux's copy may lag behind the event).
+function! s:Screen() abort
+  redraw
+  return join(map(range(1, &lines), {_, row -> join(map(range(1, &columns),
+        \ {_, col -> screenstring(row, col)}), '')}), "\n")
+endfunction
+
 function! s:Explanation() abort
   let l:buf = bufnr('^vc-lsp explanation$')
-  return {'lines': getbufline(l:buf, 1, '$'), 'shown': bufwinid(l:buf) > 0, 'here': bufname('%')}
+  return {'lines': getbufline(l:buf, 1, '$'), 'shown': bufwinid(l:buf) > 0, 'here': bufname('%'),
+        \ 'screen': s:Screen()}
 endfunction
 
 function! s:Started() abort
