@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.fakes.upstream import FakeUpstream
+from vc_lsp.messages import fits
 
 SECRET = "sk-test-7f3a9c2e-do-not-leak-0123456789"
 SAFETY = 20.0  # seconds; only guards against a hung test, never part of an assertion
@@ -118,6 +120,11 @@ def options(upstream: FakeUpstream, defaults: dict[str, Any],
     return opts
 
 
+# An explanation shown as a message (actions/explain.py): "app.py, lines 4-8:\n\n...", the one
+# message that is allowed more than a line, as it is the answer itself.
+_EXPLANATION = re.compile(r"[^\n]+, lines? \d+(-\d+)?:\n\n")
+
+
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
@@ -128,6 +135,9 @@ async def stop_and_check_secret(client: LanguageClient, log_file: Path) -> None:
     await client.stop()
     assert SECRET not in _read(log_file)
     assert all(SECRET not in m.message for m in client.messages)
+    too_long = [m.message for m in client.messages if not fits(m.message)
+                and not _EXPLANATION.match(m.message)]
+    assert not too_long, f"messages wider than one 80-column line: {too_long}"
 
 
 def open_doc(client: LanguageClient, uri: str, text: str, language: str = "python",

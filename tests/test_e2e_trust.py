@@ -24,7 +24,7 @@ async def test_a_workspace_endpoint_gets_no_key_and_no_request(lsp: Any,
         async with lsp(settings=settings, env={"AWS_SECRET_ACCESS_KEY": SECRET}) as client:
             open_doc(client, URI, "x = \n")
             assert await inline_texts(client, URI, 0, 4, invoked=True) == []
-            message = await wait_message(client, "not sent to")
+            message = await wait_message(client, "withheld")
             assert "AWS_SECRET_ACCESS_KEY" in message.message
             assert "vc-lsp trust http://127.0.0.1:" in message.message
         assert elsewhere.requests == []  # not the key, not the code, not even GET /models

@@ -22,6 +22,7 @@ from .config.trust import EndpointTrust, is_loopback
 from .context import ContextService
 from .feature import Feature
 from .inline.service import InlineCompleter
+from .messages import fit
 from .notify import Notifier
 from .protocol import VcProtocol
 from .redact import redact, remember_env_secret
@@ -84,13 +85,15 @@ class VcServer(LanguageServer):
     def apply_settings(self, layer: str, raw: Any) -> None:
         """Rebuild settings from a new layer, tell the user about new problems, retune."""
         for problem in self.settings_store.update(layer, raw):  # each new problem, once
-            self.notifier.say(f"vc-lsp: {problem}", types.MessageType.Warning)
+            log.warning("setting: %s", redact(problem))  # the whole of it; the editor gets a line
+            self.notifier.say(f"vc-lsp: {self.settings_store.brief(problem)}",
+                              types.MessageType.Warning)
         current = self.settings_store.current
         remember_env_secret(current.api_key_env)  # scrub a newly named key from logs
         if current.base_url.startswith("http://") and not is_loopback(current.base_url):
             host = current.base_url.split("://", 1)[1].split("/", 1)[0]
-            self.notifier.warn_once(f"http:{host}", f"vc-lsp: baseUrl is plain http to {host}: "
-                                    "code and key travel unencrypted")
+            self.notifier.warn_once(f"http:{host}", fit(
+                "vc-lsp: plain http to {host}: code and key travel unencrypted", host=host))
         self.upstream.configure(current)
         for feature in self.features:
             feature.on_settings(current)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 import logging
 
+from ..messages import reason
 from . import clean, diff
 from .catalog import fit
 from .pacing import Pacer
@@ -81,7 +82,7 @@ class EditSession:
 
     def finish(self, raw: str, *, truncated: bool = False) -> None:
         if truncated:
-            self.fail("the answer was cut off by the token limit (actions.maxTokens)")
+            self.fail("the answer hit actions.maxTokens")
             return
         final = clean.block(raw, self._shape)
         if not final.strip():
@@ -231,10 +232,12 @@ class EditSession:
         if self.stop_reason is Stop.CANCELLED:
             return ("vc-lsp: cancelled; nothing was written." if nothing
                     else f"vc-lsp: cancelled; {where}: original text.")
-        state = (f"{name} was not changed" if nothing
-                 else f"{where} of {name} are back to their original text" if first != last
-                 else f"{where} of {name} is back to its original text")
-        return f"vc-lsp: '{what}' failed and {state}. {sentence(self.error)}"
+        why = self.error or ""
+        if nothing:
+            return fit("vc-lsp: '{what}' failed: {why}; {name} unchanged.", what=what,
+                       why=why, name=name, whole=reason(why))
+        return fit("vc-lsp: '{what}' failed: {why}; " + where + " restored.", what=what,
+                   why=why, whole=reason(why))
 
 
 def sentence(text: str) -> str:

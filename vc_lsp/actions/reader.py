@@ -64,7 +64,7 @@ async def pump(upstream: UpstreamClient, request: ChatRequest, sink: Sink,
                 if isinstance(event, Delta) and event.index == 0:
                     parts.append(event.text)
                     if budget.spend(event.text):
-                        sink.fail(f"the answer {budget.words('actions')}; stopped reading it")
+                        sink.fail(budget.words("actions"))
                         return
                     if "\n" in event.text:
                         raw = "".join(parts)
@@ -76,7 +76,8 @@ async def pump(upstream: UpstreamClient, request: ChatRequest, sink: Sink,
                     reason = event.reason
         raw = "".join(parts)
     except UpstreamError as err:
-        sink.fail(err.user_message())
+        log.warning("%s", err.full_message())  # the whole story; the user gets a line
+        sink.fail(err.summary())
         return
     except asyncio.CancelledError:
         sink.cancel()  # a no-op when the session stopped itself; otherwise it must not wait

@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from ..config import Settings
 from ..documents import Document, file_name, snapshot
 from ..feature import Changes, Feature
+from ..messages import reason
 from ..notify import Notifier
 from ..privacy import Redaction
 from ..upstream.client import ChatRequest, UpstreamClient
@@ -28,7 +29,7 @@ from ..work import Job, Kind, Work
 from . import plan as planning
 from . import prompts
 from .catalog import Action, fit
-from .edit_stream import EditSession, Outcome, sentence
+from .edit_stream import EditSession, Outcome
 from .editor import Editor
 from .explain import ExplainSession
 from .progress import Progress
@@ -215,7 +216,8 @@ class ActionService(Feature):
         log.info("explained %s %s in %d update(s)", plan.file_name, plan.lines_label,
                  session.edits)
         if session.stopped and session.stopped != "cancelled":
-            self._say(f"vc-lsp: '{plan.title}' stopped early. {sentence(session.stopped)}")
+            self._say(fit("vc-lsp: '{what}' stopped early: {why}.", what=plan.title,
+                          why=session.stopped, whole=reason(session.stopped)))
         progress.end("stopped" if session.stopped else "done")
 
     # -- shared ----------------------------------------------------------------------------

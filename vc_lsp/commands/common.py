@@ -121,8 +121,9 @@ def warn(text: str) -> None:
 
 
 def plain(err: UpstreamError) -> str:
-    """The server's message for this failure, without the ``vc-lsp:`` prefix."""
-    message = err.user_message()
+    """The server's whole message for this failure (a terminal has room for all of it),
+    without the ``vc-lsp:`` prefix."""
+    message = err.full_message()
     return message.removeprefix("vc-lsp: ")
 
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import attrs
 
+from . import convert
 from .convert import SettingError, build, snake
-from .settings import SECTION, Settings, camel, env_vars
+from .settings import CLIENT_SECTION, SECTION, Settings, camel, env_vars
 from .trust import Pair, config_dir, pair_of
 
 TRUSTED = ("env", "user", "cli")  # layers no workspace can write
@@ -74,7 +75,7 @@ def section_of(payload: Any) -> dict[str, Any]:
         return dict(inner)
     known = {camel(f.name) for f in attrs.fields(Settings)}
     if any(isinstance(k, str) and camel(snake(k)) in known for k in payload):
-        return {k: val for k, val in payload.items() if k != SECTION}
+        return {k: val for k, val in payload.items() if k not in (SECTION, CLIENT_SECTION)}
     return {}
 
 
@@ -91,6 +92,7 @@ class SettingsStore:
         self._reported: set[str] = set()
         self.current, _ = build(Settings, merge(self._layers["env"], user_layer))
         self.set_up: Pair = pair_of(self.current)
+        self._briefs: dict[str, str] = {}
 
     def update(self, layer: str, raw: Any) -> list[str]:
         """Replace one layer and rebuild; return the new problems, worded for the user.
@@ -112,14 +114,23 @@ class SettingsStore:
             trusted = merge(trusted, self._layers.get(name, {}))
         self.set_up = pair_of(build(Settings, trusted)[0])
         messages = [self._source(e) for e in errors]
+        self._briefs = {m: self._source(e, brief=True) for m, e in zip(messages, errors,
+                                                                       strict=True)}
         fresh = [m for m in dict.fromkeys(messages) if m not in self._reported]
         self._reported = set(messages)
         return fresh
 
-    def _source(self, error: SettingError) -> str:
+    def brief(self, problem: str) -> str:
+        """One of ``update``'s problems in one line, for the editor (the full one is logged)."""
+        return self._briefs.get(problem, problem)
+
+    def _source(self, error: SettingError, *, brief: bool = False) -> str:
         """Say which environment variable a bad value came from when it was not overridden."""
+        text = (error.brief or error.message) if brief else error.message
         var = env_vars().get(error.key)
         if var and error.key in self._layers.get("env", {}) and not any(
                 error.key in layer for name, layer in self._layers.items() if name != "env"):
-            return f"{error.message} (it comes from the environment variable {var})"
-        return error.message
+            if not brief:
+                return f"{text} (it comes from the environment variable {var})"
+            return convert.brief(f"{text} (from ${var})", text)
+        return text

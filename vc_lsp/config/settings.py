@@ -25,6 +25,9 @@ DEFAULT_BASE_URL = "https://coder.api.visioncoder.cn/v1"
 DEFAULT_API_KEY_ENV = "VISIONCODER_API_KEY"
 DEFAULT_MODEL = "gpt-5.4"
 SECTION = "vcLsp"
+# Next to the section in initializationOptions: what vc-lsp's own editor set-ups can show
+# (actions/editor.py); not a setting.
+CLIENT_SECTION = "vcLspClient"
 T = TypeVar("T")
 
 

@@ -24,6 +24,7 @@ from pygls.uris import to_fs_path
 from ..config import Settings
 from ..documents import Document, Text
 from ..feature import Changes, Feature
+from ..messages import fit
 from ..privacy import Paths
 from .documents import Documents, OpenDocument
 from .engine import Engine, Options, PromptContext, Snippet
@@ -126,10 +127,8 @@ class ContextService(Feature):
         if glob is None or uri in self._told:
             return None
         self._told.add(uri)
-        name = name_of(uri)
-        name = name if len(name) <= 24 else name[:23] + "…"
-        glob = glob if len(glob) <= 18 else glob[:17] + "…"
-        return f"vc-lsp: {name} is excluded ({glob}); nothing from it is sent."
+        return fit("vc-lsp: {name} is excluded ({glob}); nothing from it is sent.",
+                   name=name_of(uri), glob=glob)
 
     def shown(self, uri: str) -> str:
         doc = self.docs.get(uri)

@@ -29,6 +29,7 @@ def register(server: VcServer) -> None:
         ls.protocol._workspace = VcWorkspace.like(ls.workspace, params.workspace_folders or [])
         ls.client_name = params.client_info.name if params.client_info else ""
         ls.apply_settings("init", params.initialization_options or {})
+        ls.actions.editor.initialize(params)
         inline.register_fallback(ls, params.capabilities)
 
     @server.feature(types.INITIALIZED)

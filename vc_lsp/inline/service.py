@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..documents import Text
 from ..feature import Feature
+from ..messages import fit
 from ..notify import Notifier
 from ..privacy import Redaction
 from ..stats import LatencyStats
@@ -182,9 +183,9 @@ class InlineCompleter(Feature):
                         s.inline.max_answer_chars, s.inline.max_answer_lines))
                     if budget.spend(event.text):
                         done.add(event.index)  # a runaway: its start is all that is used
-                        self._notifier.warn_once("limit:inline", "vc-lsp: a completion answer "
-                                                 f"{budget.words('inline')}; only its start "
-                                                 "is used.")
+                        self._notifier.warn_once("limit:inline", fit(
+                            "vc-lsp: a completion ran {why}; its start is used.",
+                            why=budget.words("inline"), whole=("why",)))
                     elif ("\n" in event.text or "<" in event.text) and is_complete(
                             raw, ctx, max_lines=max_lines):
                         done.add(event.index)

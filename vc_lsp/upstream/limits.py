@@ -28,7 +28,7 @@ class AnswerBudget:
         return self.chars > self.max_chars or self.lines > self.max_lines
 
     def words(self, setting: str) -> str:
-        """What was passed, for the user: "passed actions.maxAnswerLines (4000 lines)"."""
+        """What was passed, for the user: "over actions.maxAnswerLines (4000)"."""
         if self.lines > self.max_lines:
-            return f"passed {setting}.maxAnswerLines ({self.max_lines} lines)"
-        return f"passed {setting}.maxAnswerChars ({self.max_chars} characters)"
+            return f"over {setting}.maxAnswerLines ({self.max_lines})"
+        return f"over {setting}.maxAnswerChars ({self.max_chars})"
