@@ -82,8 +82,14 @@ class InlineSettings:
     """How many alternative suggestions to ask for per request (sent as `n`); each extra one costs
     tokens."""
     debounce_ms: int = setting(75, between(0, 5_000))
-    """Pause after a keystroke before an automatic request is sent; raise it to send fewer
-    requests, lower it for quicker suggestions."""
+    """Shortest pause after a keystroke before an automatic request is sent; raise it to send
+    fewer requests, lower it for quicker suggestions."""
+    adaptive_debounce: bool = setting(True)
+    """Let the pause follow your typing: a little longer than your usual gap between keys, longer
+    still when the model is slow (between `debounceMs` and `debounceMaxMs`); false always waits
+    `debounceMs`."""
+    debounce_max_ms: int = setting(400, between(0, 5_000))
+    """Longest pause the adaptive debounce waits before an automatic request."""
     max_lines: int = setting(12, at_least(1))
     """Most lines a multi-line suggestion may have; lower it for shorter suggestions."""
     max_answer_chars: int = setting(8_000, at_least(1))

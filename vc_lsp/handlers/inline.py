@@ -45,7 +45,8 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
     async def completion(ls: VcServer, params: types.CompletionParams) -> types.CompletionList:
         settings = await ls.request_settings()
         empty = types.CompletionList(is_incomplete=True, items=[])
-        query = _query(ls, params.text_document.uri, params.position, invoked=True)
+        uri = params.text_document.uri
+        query = _query(ls, uri, params.position, invoked=_asked_for(ls, uri, params.context))
         if query is None or not settings.inline.enabled:
             return empty
         budget = settings.inline.completion_budget_ms / 1000
@@ -56,6 +57,15 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
         markdown = _supports_markdown(ls.client_capabilities)
         return types.CompletionList(is_incomplete=True, items=[
             _item(doc, query.offset, text, markdown=markdown) for text in items])
+
+
+def _asked_for(ls: VcServer, uri: str, context: types.CompletionContext | None) -> bool:
+    """Whether the user asked for this completion, rather than the client asking because they
+    type (Zed, Sublime, eglot with company ask on every key): only those wait for a pause."""
+    again = types.CompletionTriggerKind.TriggerForIncompleteCompletions
+    if context is not None and context.trigger_kind == again:
+        return False  # asked again because our last list was incomplete: the user typed on
+    return not ls.inline.rhythm.typing(uri)
 
 
 def _query(ls: VcServer, uri: str, position: types.Position, *,

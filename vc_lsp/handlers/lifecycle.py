@@ -58,8 +58,8 @@ def register(server: VcServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: VcServer, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.work.on_change(uri)
         doc = live(ls.workspace, uri)
+        ls.work.on_change(uri, doc.text if doc is not None else None)
         if doc is not None:
             for feature in ls.features:
                 feature.on_change(doc, params.content_changes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .spot import Spot
@@ -29,12 +30,15 @@ class SuggestionCache:
         typed = None if entry is None else spot.typed_since(entry.spot)
         if entry is None or typed is None:
             return None
-        rest = [item[len(typed):] for item in entry.items
-                if item.startswith(typed) and len(item) > len(typed)]
-        return rest or None
+        return untyped(entry.items, typed) or None
 
     def clear(self) -> None:
         self._entries.clear()
 
     def drop(self, uri: str) -> None:
         self._entries.pop(uri, None)
+
+
+def untyped(items: Sequence[str], typed: str) -> list[str]:
+    """What is left of each item once ``typed`` has been typed; items it disagrees with go."""
+    return [item[len(typed):] for item in items if item.startswith(typed) and item != typed]
