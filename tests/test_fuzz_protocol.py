@@ -110,7 +110,8 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
         upstream = await FakeUpstream(default=Reply.text("<completion>x = 1</completion>")
                                       ).start()
         server = await RawServer.start(tmp / "server.log", env={
-            "XDG_CACHE_HOME": str(tmp / "cache"), "TMPDIR": str(tmp / "tmp")})
+            "XDG_CACHE_HOME": str(tmp / "cache"), "TMPDIR": str(tmp / "tmp"),
+            "VC_LSP_BASE_URL": upstream.base_url})
         opts = options(upstream, {"inline": {"debounceMs": 0, "completionFallback": "always"},
                                   "actions": {"throttleMs": 0}}, None)
         await server.initialize(opts)

@@ -17,9 +17,12 @@ from pygls.lsp.server import LanguageServer
 from . import __version__
 from .actions.service import ActionService
 from .config import Settings, SettingsStore
+from .config.layers import user_file
+from .config.trust import EndpointTrust, is_loopback
 from .context import ContextService
 from .feature import Feature
 from .inline.service import InlineCompleter
+from .messages import fit
 from .nes import NextEditService
 from .notify import Notifier
 from .protocol import VcProtocol
@@ -37,12 +40,15 @@ class VcServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("vc-lsp", __version__, protocol_cls=VcProtocol)
-        self.settings_store = SettingsStore()
+        self.settings_store = SettingsStore(user=user_file())
+        if self.settings_store.user_problem:
+            log.warning("%s", self.settings_store.user_problem)
         self.settings_ready = asyncio.Event()
         self.settings_ready.set()
+        self.client_name = ""  # clientInfo.name from initialize: some editors need adapting to
         self.notifier = Notifier(self._show)
         self.work = Work()
-        self.upstream = UpstreamClient(self.settings_store.current)
+        self.upstream = UpstreamClient(self.settings_store.current, key_allowed=self._key_allowed)
         self.features: list[Feature] = []
         # Order matters once: the actions see a change before the context's edit history
         # does, so they can mark their own edit's echo as not the user's.
@@ -63,6 +69,9 @@ class VcServer(LanguageServer):
         self.features.append(feature)
         return feature
 
+    def _key_allowed(self, s: Settings) -> bool:
+        return EndpointTrust(self.settings_store.set_up).allows(s)
+
     def _roots(self) -> list[str]:
         """The workspace folders (for paths shown to the model and for imports)."""
         from pygls.uris import to_fs_path
@@ -82,9 +91,15 @@ class VcServer(LanguageServer):
     def apply_settings(self, layer: str, raw: Any) -> None:
         """Rebuild settings from a new layer, tell the user about new problems, retune."""
         for problem in self.settings_store.update(layer, raw):  # each new problem, once
-            self.notifier.say(f"vc-lsp: {problem}", types.MessageType.Warning)
+            log.warning("setting: %s", redact(problem))  # the whole of it; the editor gets a line
+            self.notifier.say(f"vc-lsp: {self.settings_store.brief(problem)}",
+                              types.MessageType.Warning)
         current = self.settings_store.current
         remember_env_secret(current.api_key_env)  # scrub a newly named key from logs
+        if current.base_url.startswith("http://") and not is_loopback(current.base_url):
+            host = current.base_url.split("://", 1)[1].split("/", 1)[0]
+            self.notifier.warn_once(f"http:{host}", fit(
+                "vc-lsp: plain http to {host}: code and key travel unencrypted", host=host))
         self.upstream.configure(current)
         for feature in self.features:
             feature.on_settings(current)

@@ -7,9 +7,10 @@ until it ends and its failure is logged instead of lost. Work that belongs to a 
 ========  ===========================================================================
 kind      stopped by
 ========  ===========================================================================
-INLINE    a newer completion request in the same document (superseded), any
-          ``didChange`` or ``didClose`` of the document, shutdown, ``$/cancelRequest``
-          (the handler that waits on it is cancelled and cancels it)
+INLINE    a newer completion request in the same document (superseded), a ``didChange``
+          (unless it typed what the stream already wrote: ``Job.survives``), ``didClose``
+          of the document, shutdown, ``$/cancelRequest`` (the handler that waits on it is
+          cancelled and cancels it)
 EDIT      its own session: typing that its writer tells from the edit's echo, a
           cancelled progress; ``vc.cancel``; a newer edit in the same document;
           ``didClose``; shutdown
@@ -34,9 +35,12 @@ import asyncio
 import enum
 import logging
 from collections.abc import Callable, Coroutine, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .redact import redact
+
+if TYPE_CHECKING:
+    from .documents import Text
 
 log = logging.getLogger(__name__)
 SHUTDOWN_WAIT_S = 2.0
@@ -65,6 +69,8 @@ class Job:
         self.stopped = False
         self._work = work
         self._stop: Callable[[], None] | None = None
+        # Whether the job may run on through a change that made this text (typing along).
+        self.survives: Callable[[Text], bool] | None = None
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         self.task = self._work.run_task(coro, self.name, job=self)
@@ -141,9 +147,15 @@ class Work:
 
     # -- the events of the table -------------------------------------------------------------
 
-    def on_change(self, uri: str) -> None:
-        for kind in STOPPED_BY_TYPING:
-            self.stop(uri, kind, reason="document changed")
+    def on_change(self, uri: str, text: Text | None = None) -> None:
+        """``uri`` changed to ``text``: stop what typing stops, except what survives it."""
+        for job in self.jobs(uri):
+            if job.kind not in STOPPED_BY_TYPING:
+                continue
+            if text is not None and job.survives is not None and job.survives(text):
+                log.debug("%s goes on: the user typed what it wrote", job.name)
+                continue
+            job.stop("document changed")
 
     def on_close(self, uri: str) -> None:
         self.stop(uri, reason="document closed")

@@ -63,6 +63,18 @@ def add_parsers(parser: argparse.ArgumentParser) -> None:
                    help="print the prompt sent to the model on stderr")
     add_settings_flags(p)
 
+    p = sub.add_parser(
+        "trust", help="let the server send your key to an endpoint set in editor settings",
+        description="Trust HOST (or a URL) with the key in --api-key-env. The server sends a key "
+                    "only to the endpoint set up outside the editor (defaults, environment, the "
+                    "user settings file) or to one trusted here, so that a repository's "
+                    "settings can never route your key elsewhere.")
+    p.add_argument("endpoint", metavar="HOST|URL",
+                   help="api.openai.com, or https://api.openai.com/v1")
+    p.add_argument("--api-key-env", metavar="NAME", default="VISIONCODER_API_KEY",
+                   help="the environment variable with the key (default VISIONCODER_API_KEY)")
+    p.add_argument("--list", action="store_true", help="only list what is trusted")
+
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the chosen subcommand; a problem the user can fix ends it with a message, no trace."""

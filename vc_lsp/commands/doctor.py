@@ -4,7 +4,7 @@ Checks, in order: the settings, the API key (never printed), the proxy and trust
 connection uses, ``GET <baseUrl>/models`` (a refused certificate is looked at again, unverified,
 to name who issued it), that the configured models are listed, and one tiny streamed answer per
 configured model, timed. Each
-failure prints the server's own message for it (``UpstreamError.user_message``) and a next step.
+failure prints the server's own message for it (``UpstreamError.full_message``) and a next step.
 Exit status: 0 when nothing failed (warnings allowed), 1 otherwise.
 """
 

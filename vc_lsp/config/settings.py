@@ -25,15 +25,19 @@ DEFAULT_BASE_URL = "https://coder.api.visioncoder.cn/v1"
 DEFAULT_API_KEY_ENV = "VISIONCODER_API_KEY"
 DEFAULT_MODEL = "gpt-5.4"
 SECTION = "vcLsp"
+# Next to the section in initializationOptions: what vc-lsp's own editor set-ups can show
+# (actions/editor.py); not a setting.
+CLIENT_SECTION = "vcLspClient"
 T = TypeVar("T")
 
 
 def setting(default: Any, rule: Rule | None = None, *, env: str | None = None,
-            allowed: str | None = None) -> Any:
+            allowed: str | None = None, machine: bool = False) -> Any:
     """A field with its rule, the environment variable that can set it and, where the type
-    says too little, what it accepts in words (the README's Allowed column)."""
+    says too little, what it accepts in words (the README's Allowed column). ``machine``: an
+    editor must take it from user or machine settings, never from a workspace."""
     return attrs.field(default=default, validator=rule,
-                       metadata={"env": env, "allowed": allowed})
+                       metadata={"env": env, "allowed": allowed, "machine": machine})
 
 
 def section(cls: type[T]) -> Any:
@@ -78,10 +82,21 @@ class InlineSettings:
     """How many alternative suggestions to ask for per request (sent as `n`); each extra one costs
     tokens."""
     debounce_ms: int = setting(75, between(0, 5_000))
-    """Pause after a keystroke before an automatic request is sent; raise it to send fewer
-    requests, lower it for quicker suggestions."""
+    """Shortest pause after a keystroke before an automatic request is sent; raise it to send
+    fewer requests, lower it for quicker suggestions."""
+    adaptive_debounce: bool = setting(True)
+    """Let the pause follow your typing: a little longer than your usual gap between keys, longer
+    still when the model is slow (between `debounceMs` and `debounceMaxMs`); false always waits
+    `debounceMs`."""
+    debounce_max_ms: int = setting(400, between(0, 5_000))
+    """Longest pause the adaptive debounce waits before an automatic request."""
     max_lines: int = setting(12, at_least(1))
     """Most lines a multi-line suggestion may have; lower it for shorter suggestions."""
+    max_answer_chars: int = setting(8_000, at_least(1))
+    """Most characters of a completion answer read from the model; past it the stream is hung
+    up and only its start is used (a model that runs away cannot stall the editor)."""
+    max_answer_lines: int = setting(200, at_least(1))
+    """Most lines of a completion answer read from the model, as `maxAnswerChars`."""
     prefix_chars: int = setting(6_000, at_least(0))
     """Characters before the cursor that the model sees; raise it for more context, lower it for
     speed and cost."""
@@ -113,6 +128,11 @@ class ActionSettings:
     context_lines: int = setting(40, at_least(0))
     """Lines of surrounding code sent above and below the selection; raise it when edits miss
     nearby definitions."""
+    max_answer_chars: int = setting(200_000, at_least(1))
+    """Most characters of a code action's answer; past it the stream is hung up, the region
+    keeps its original text and you are told (an explanation keeps what arrived)."""
+    max_answer_lines: int = setting(4_000, at_least(1))
+    """Most lines of a code action's answer, as `maxAnswerChars`."""
     throttle_ms: int = setting(100, at_least(0))
     """Least time between updates of an edit streaming into the buffer; raise it if the editor
     stutters while an edit streams in."""
@@ -202,12 +222,12 @@ class Settings:
 
     base_url: str = setting(DEFAULT_BASE_URL, matches(
         r"https?://\S+", "an http:// or https:// URL without spaces", "`http(s)://` URL"),
-        env="VC_LSP_BASE_URL")
+        env="VC_LSP_BASE_URL", machine=True)
     """Root of the OpenAI-compatible API (`/chat/completions` and `/models` are appended); change
     it to use OpenAI, DeepSeek, vLLM, llama.cpp or Ollama."""
     api_key_env: str = setting(DEFAULT_API_KEY_ENV, matches(
         r"\w+", "the name of an environment variable (letters, digits and _ only)",
-        "variable name"))
+        "variable name"), env="VC_LSP_API_KEY_ENV", machine=True)
     """Name of the environment variable that holds the API key (the key itself never goes into
     settings); change it when you switch provider, e.g. to `OPENAI_API_KEY`."""
     model: str = setting(DEFAULT_MODEL, non_empty(), env="VC_LSP_MODEL")

@@ -21,6 +21,9 @@ def register(server: VcServer) -> None:
         protocol = ls.protocol
         return {
             "latencyMs": ls.inline.stats.summary(),
+            "inline": {"answered": dict(ls.inline.counts), "streaming": ls.inline.in_flight(),
+                       "debounceMs": round(ls.inline.rhythm.debounce_s(
+                           ls.settings_store.current.inline) * 1000, 1)},
             "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens,
                        "cached": usage.cached_tokens},
             "protocol": {

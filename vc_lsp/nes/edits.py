@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..context.history import Hunk
-from ..context.text import View, common_affixes
+from ..context.text import View
+from ..documents import common_affixes
 from .region import Region
 
 APART = 8  # unchanged characters between two changes on a line that make them two edits

@@ -25,7 +25,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..context.text import common_affixes
+from ..documents import common_affixes
 from .edits import Edit
 
 Verdict = Literal["kept", "finished", "rejected", "stale"]

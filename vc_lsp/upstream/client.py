@@ -33,6 +33,7 @@ from .errors import (
     NotTheApi,
     RateLimited,
     ServerError,
+    UntrustedEndpoint,
     UpstreamError,
     UpstreamTimeout,
     classify,
@@ -164,7 +165,8 @@ class UpstreamClient:
     """
 
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None,
-                 on_prompt: PromptHook | None = None) -> None:
+                 on_prompt: PromptHook | None = None,
+                 key_allowed: Callable[[Settings], bool] | None = None) -> None:
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
         self._dialer: Dialer | None = None
@@ -176,6 +178,7 @@ class UpstreamClient:
         self._paused_until = 0.0
         self._paused_by: UpstreamError | None = None
         self._on_prompt = on_prompt
+        self._key_allowed = key_allowed
         self.settings = settings
         self.usage = Usage(0, 0)
 
@@ -276,6 +279,7 @@ class UpstreamClient:
     async def stream(self, req: ChatRequest) -> AsyncIterator[AsyncIterator[Event]]:
         """Open a completion stream; leaving the block (or being cancelled) hangs up at once."""
         call = _Call(req.settings, req.model)
+        self._check_trust(call)
         now = time.monotonic()
         if now < self._paused_until:
             raise self._still_paused(now, call)
@@ -297,6 +301,13 @@ class UpstreamClient:
         finally:
             self._open_streams -= 1
             await self._close_retired()
+
+    def _check_trust(self, call: _Call) -> None:
+        """A key goes only to a host it was trusted for; else nothing goes out at all."""
+        s = call.s
+        if self._key_allowed is not None and s.api_key() and not self._key_allowed(s):
+            raise UntrustedEndpoint("the endpoint and key variable came from editor settings",
+                                    key_env=s.api_key_env, **call.error_kw)
 
     def _still_paused(self, now: float, call: _Call) -> UpstreamError:
         left = round(self._paused_until - now, 1)
@@ -405,6 +416,10 @@ class UpstreamClient:
                 except StopAsyncIteration:
                     break
                 got_event = True
+                if time.monotonic() > call.deadline:  # events that never stop coming
+                    total = call.s.timeouts.total_ms / 1000
+                    raise UpstreamTimeout(f"no complete answer within {total:g} s",
+                                          setting=TOTAL, **call.error_kw)
                 if item.data == "[DONE]":
                     for out in chunks.flush():
                         yield out
@@ -436,6 +451,7 @@ class UpstreamClient:
     async def models(self, s: Settings) -> list[str]:
         """``GET /models``: used to warm the connection and to check the configured models."""
         call = _Call(s, "")
+        self._check_trust(call)
         url = s.base_url.rstrip("/") + "/models"
         request = self.http.get(url, headers=_headers(s, "application/json"),
                                 timeout=_timeout(s))
