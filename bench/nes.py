@@ -119,7 +119,7 @@ async def main(runs: int, model_ms: float, edits: int) -> None:
     async with FakeUpstream() as up:
         up.responder = responder(model_ms)
         env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
-        env["VISIONCODER_API_KEY"] = "sk-bench"
+        env.update(VISIONCODER_API_KEY="sk-bench", VC_LSP_BASE_URL=up.base_url)
         client = await ClientServerConfig(
             server_command=[
                 sys.executable, *os.environ.get("BENCH_PYTHON_ARGS", "").split(), "-m", "vc_lsp",

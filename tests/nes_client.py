@@ -133,8 +133,8 @@ def _plain(value: Any) -> Any:
 async def session(upstream: FakeUpstream, tmp_path: Path, settings: dict[str, Any] | None = None,
                   *, versioned: bool = True) -> AsyncIterator[Session]:
     log_file = tmp_path / f"nes-{next(_SESSIONS)}.log"
-    client = await start_server(log_file, None, lambda: LanguageClient(
-        converter_factory=_converter))
+    client = await start_server(log_file, {"VC_LSP_BASE_URL": upstream.base_url},
+                                lambda: LanguageClient(converter_factory=_converter))
     s = Session(client, upstream)
     upstream.responder = s.respond
     caps = capabilities(inline=True, code_actions=versioned)
