@@ -186,6 +186,12 @@ def seed(draw: st.DrawFn, method: str) -> Any:
         argument = {"uri": doc["uri"], "range": draw(ranges()), "instruction": "tidy"}
         return {"command": draw(st.sampled_from(sorted(COMMANDS))),
                 "arguments": draw(st.sampled_from([[argument], [], [doc["uri"]], [None]]))}
+    if method == "textDocument/copilotInlineEdit":
+        return {"textDocument": {**doc, "version": draw(numbers)}, "position": draw(positions()),
+                "context": {"triggerKind": draw(st.sampled_from([1, 2]))}}
+    if method == "textDocument/didShowInlineEdit":
+        return {"item": {"command": {"title": "x", "command": "vc.nes.accept",
+                                     "arguments": [draw(st.text(max_size=8))]}}}
     if method == "textDocument/didOpen":
         return {"textDocument": {**doc, "languageId": "python", "version": 1,
                                  "text": draw(odd_text())}}
@@ -282,7 +288,8 @@ def calls(draw: st.DrawFn, session_ids: Iterator[int]) -> Example:
 
 
 REQUESTS = {"textDocument/inlineCompletion", "textDocument/completion",
-            "textDocument/codeAction", "workspace/executeCommand", "vc/stats"}
+            "textDocument/codeAction", "workspace/executeCommand", "vc/stats",
+            "textDocument/copilotInlineEdit"}
 
 HEADER_NAMES = [b"Content-Length", b"content-length", b"CONTENT-LENGTH", b"Content-length"]
 EXTRA_HEADERS = [b"", b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n",
@@ -389,4 +396,4 @@ NOTIFICATIONS = {"initialized", "textDocument/didOpen", "textDocument/didChange"
                  "textDocument/didClose", "workspace/didChangeConfiguration", "$/setTrace",
                  "window/workDoneProgress/cancel", "workspace/didChangeWorkspaceFolders",
                  "notebookDocument/didOpen", "notebookDocument/didChange",
-                 "notebookDocument/didClose"}
+                 "notebookDocument/didClose", "textDocument/didShowInlineEdit"}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .handlers import actions, inline, lifecycle, status
+from .handlers import actions, inline, lifecycle, nes, status
 from .server import VcServer
 
-HANDLERS = (lifecycle, inline, status, actions)
+HANDLERS = (lifecycle, inline, status, actions, nes)
 
 
 def create_server() -> VcServer:

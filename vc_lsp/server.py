@@ -23,6 +23,7 @@ from .context import ContextService
 from .feature import Feature
 from .inline.service import InlineCompleter
 from .messages import fit
+from .nes import NextEditService
 from .notify import Notifier
 from .protocol import VcProtocol
 from .redact import redact, remember_env_secret
@@ -57,6 +58,11 @@ class VcServer(LanguageServer):
         self.actions = self.add_feature(ActionService(self, self.upstream, self.work,
                                                       self.notifier, context=self.context))
         self.add_feature(self.context)
+        # After the context: a prediction starts from the edit history's view of the change.
+        self.nes = self.add_feature(NextEditService(
+            self.upstream, self.work, self.notifier, self.context, self.settings_store.current,
+            stats=self.inline.stats))
+        self.inline.next_edit = self.nes.inline_items
 
     def add_feature(self, feature: F) -> F:
         """Register a feature's lifecycle hooks; the one step a new feature needs here."""

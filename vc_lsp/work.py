@@ -16,12 +16,15 @@ EDIT      its own session: typing that its writer tells from the edit's echo, a
           ``didClose``; shutdown
 EXPLAIN   ``vc.cancel``; a cancelled progress; ``didClose`` of the explained document or
           of the explanation; shutdown (never typing, never another explanation)
+NES       a newer prediction in the same document (superseded), any ``didChange`` or
+          ``didClose`` of the document, ``nes.enabled`` turned off, shutdown; never a
+          ``$/cancelRequest`` (requests only wait for it: the prediction is the document's)
 (none)    shutdown only (the start-up check, configuration pulls, session readers)
 ========  ===========================================================================
 
-Stopping an INLINE job cancels its task, which closes its HTTP stream. Stopping an EDIT or
-EXPLAIN job calls its session's ``cancel``: the session hangs up the upstream itself and then
-restores or finishes the region, so the job's task ends on its own shortly after. A job is
+Stopping an INLINE or NES job cancels its task, which closes its HTTP stream. Stopping an
+EDIT or EXPLAIN job calls its session's ``cancel``: the session hangs up the upstream itself and
+then restores or finishes the region, so the job's task ends on its own shortly after. A job is
 stopped once, whoever asks first: a second cancellation would land in the first one's hang-up
 and leave the connection open and the model generating.
 """
@@ -47,9 +50,10 @@ class Kind(enum.Enum):
     INLINE = "inline"
     EDIT = "edit"
     EXPLAIN = "explain"
+    NES = "nes"  # a next-edit prediction
 
 
-STOPPED_BY_TYPING = frozenset({Kind.INLINE})
+STOPPED_BY_TYPING = frozenset({Kind.INLINE, Kind.NES})
 
 
 class Job:

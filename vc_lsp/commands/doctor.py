@@ -80,7 +80,8 @@ def _ms(seconds: float) -> str:
 
 async def probe(client: UpstreamClient, s: Settings, model: str, uses: list[str]) -> Probe:
     """One tiny streamed request, sent with the parameters the model's first feature uses."""
-    feature: Feature = "inline" if uses[0] == "completions" else "actions"
+    roles: dict[str, Feature] = {"completions": "inline", "next edits": "nes"}
+    feature = roles.get(uses[0], "actions")
     req = ChatRequest.for_feature(s, feature, [{"role": "user", "content": PROBE}])
     start = time.perf_counter()
     first: float | None = None

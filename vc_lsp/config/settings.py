@@ -139,6 +139,31 @@ class ActionSettings:
 
 
 @attrs.frozen(kw_only=True)
+class NextEditSettings:
+    """Next-edit suggestions: the edit you are about to make, predicted from your last ones."""
+
+    enabled: bool = setting(True)
+    """Set to false to stop predicting your next edit (no requests after a pause, no "Apply
+    suggested edit" actions, no `textDocument/copilotInlineEdit` answers)."""
+    model: str | None = setting(None)
+    """Model for next-edit predictions only; unset uses the top-level `model`."""
+    temperature: float | None = setting(None, between(0, 2, allow_none=True))
+    """Temperature for next-edit predictions only; unset uses the top-level `temperature`."""
+    max_tokens: int = setting(1_024, at_least(1))
+    """Longest answer a prediction may get, in tokens: the model rewrites the whole region, so
+    raise it with `regionLines`."""
+    debounce_ms: int = setting(350, between(0, 5_000))
+    """Pause after your last edit before a prediction is asked for; it grows when you type
+    slowly, so a pause between keystrokes does not count."""
+    region_lines: int = setting(40, between(4, 400))
+    """Lines around the cursor the model may change (a third above it, the rest below); larger
+    regions reach farther uses but cost more tokens."""
+    wait_ms: int = setting(1_500, at_least(0))
+    """How long a code action menu you open waits for the prediction of your latest edits
+    before it is shown without it; lower it if your editor's action menu feels slow."""
+
+
+@attrs.frozen(kw_only=True)
 class NetworkSettings:
     """Corporate networks: the proxy, the CAs to trust, and how strict TLS is."""
 
@@ -240,6 +265,10 @@ class Settings:
     context: ContextSettings = section(ContextSettings)
     """What a prompt holds besides the code around the cursor (definitions from other files,
     similar code, your recent edits) and how much of it."""
+    nes: NextEditSettings = section(NextEditSettings)
+    """Next-edit suggestions: after a pause, the edit you will probably make next (the uses of a
+    renamed parameter, a new field in the constructor, the same fix again), anywhere near the
+    cursor."""
     exclude: list[str] = attrs.field(factory=list, metadata={"env": None})
     """More files vc-lsp never reads or sends (no completions, no actions, never context), in
     `.gitignore` syntax (`"generated/"`, `"*.sql"`); `"!.env.example"` brings back a file
@@ -258,16 +287,22 @@ class Settings:
     def actions_model(self) -> str:
         return self.actions.model or self.model
 
+    @property
+    def nes_model(self) -> str:
+        return self.nes.model or self.model
+
     def model_roles(self) -> dict[str, list[str]]:
         """Each distinct configured model and what it is used for, in a stable order."""
         out: dict[str, list[str]] = {}
         out.setdefault(self.inline_model, []).append("completions")
         out.setdefault(self.actions_model, []).append("code actions")
+        if self.nes.enabled and (self.nes.model or self.nes_model not in out):
+            out.setdefault(self.nes_model, []).append("next edits")
         return out
 
 
-SETTINGS_CLASSES = (Timeouts, InlineSettings, ActionSettings, NetworkSettings, ContextSettings,
-                    Settings)
+SETTINGS_CLASSES = (Timeouts, InlineSettings, ActionSettings, NextEditSettings, NetworkSettings,
+                    ContextSettings, Settings)
 for _cls in SETTINGS_CLASSES:
     attrs.resolve_types(_cls)  # annotations are strings under postponed evaluation
 

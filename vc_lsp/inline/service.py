@@ -99,6 +99,9 @@ class InlineCompleter(Feature):
         self._notifier = notifier
         self.stats = stats or LatencyStats()
         self.cache = SuggestionCache()
+        # Items another feature already has for this cursor (next-edit suggestions: the next
+        # edit is an insertion here); when it gives any, no request is made.
+        self.next_edit: Callable[[CompletionQuery, Settings], list[str]] | None = None
         self.rhythm = Rhythm()
         self.counts: Counter[str] = Counter()  # how requests were answered, for vc/stats
 
@@ -125,6 +128,8 @@ class InlineCompleter(Feature):
             if message:
                 self._notifier.say(message)
             return []
+        if self.next_edit is not None and (found := self.next_edit(q, settings)):
+            return found
         spot = Spot(q.text, q.offset)
         job, typed = self._join(q.uri, spot)
         if job is None:

@@ -23,7 +23,7 @@ from typing import Any, Literal, TypeVar
 import httpx
 from httpx_sse import EventSource, SSEError
 
-from ..config import Settings
+from ..config import ActionSettings, InlineSettings, NextEditSettings, Settings
 from ..redact import remember_secret
 from .chunks import Delta, Event, Finish, Usage, parse_chunk
 from .errors import (
@@ -56,7 +56,7 @@ FIRST, BETWEEN, TOTAL = "timeouts.firstTokenMs", "timeouts.betweenChunksMs", "ti
 R = TypeVar("R")
 
 
-Feature = Literal["inline", "actions"]
+Feature = Literal["inline", "actions", "nes"]
 
 
 @dataclass(frozen=True)
@@ -76,17 +76,19 @@ class ChatRequest:
     seed: int | None = None
     user: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    feature: str = ""  # who asks ("inline", "actions", "nes"): what usage is counted under
 
     @classmethod
     def for_feature(cls, s: Settings, feature: Feature, messages: list[dict[str, str]], *,
                     n: int = 1, stop: list[str] | None = None) -> ChatRequest:
         """A request with the feature's model, temperature and token limit (each falling back
         to the global setting) and the shared sampling parameters."""
-        part = s.inline if feature == "inline" else s.actions
+        part: InlineSettings | ActionSettings | NextEditSettings = (
+            s.inline if feature == "inline" else s.nes if feature == "nes" else s.actions)
         return cls(model=part.model or s.model, messages=messages, settings=s,
                    temperature=s.temperature if part.temperature is None else part.temperature,
                    top_p=s.top_p, n=n, stop=stop, max_tokens=part.max_tokens, seed=s.seed,
-                   user=s.user, extra=s.extra_params)
+                   user=s.user, extra=s.extra_params, feature=feature)
 
 
 class _Assembler:

@@ -17,6 +17,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { registerNextEdits } from './nextEdit';
 
 const SECTION = 'vcLsp';
 
@@ -43,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vcLsp.doctor', doctor),
     vscode.commands.registerCommand('vcLsp.restart', restart),
     vscode.commands.registerCommand('vcLsp.showLog', () => client?.outputChannel.show()),
+    registerNextEdits(() => client), // next-edit suggestions on the cursor's line (nextEdit.ts)
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration(`${SECTION}.server`)) {
         await restart();
