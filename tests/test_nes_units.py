@@ -15,7 +15,7 @@ from vc_lsp.nes.edits import Edit, apply, diff, fingerprint, line_edits, undoes
 from vc_lsp.nes.pace import Pace
 from vc_lsp.nes.prompt import CURSOR, REGION_END, REGION_START, Diff, messages
 from vc_lsp.nes.region import cut
-from vc_lsp.nes.suggestion import Change, Suggestion, rebase
+from vc_lsp.nes.suggestion import Change, Suggestion, change_between, rebase
 from vc_lsp.privacy import Redaction
 
 LINES = "".join(f"line {i}\n" for i in range(100))
@@ -273,10 +273,10 @@ def test_a_change_across_two_edits_makes_it_stale() -> None:
 
 
 def test_an_ambiguous_insertion_is_put_at_the_edit() -> None:
-    assert Change.between("aa", "aaa") == Change(2, 2, "a")
-    assert Change.between("aa", "aaa", [(0, 0)]) == Change(0, 0, "a")
-    assert Change.between("xaab", "xab", [(1, 2)]) == Change(1, 2, "")
-    assert Change.between("aa", "a", [(0, 1)]) == Change(0, 1, "")
+    assert change_between("aa", "aaa") == Change(2, 2, "a")
+    assert change_between("aa", "aaa", [(0, 0)]) == Change(0, 0, "a")
+    assert change_between("xaab", "xab", [(1, 2)]) == Change(1, 2, "")
+    assert change_between("aa", "a", [(0, 1)]) == Change(0, 1, "")
 
 
 @settings(max_examples=200, deadline=None)

@@ -10,6 +10,7 @@ whole. Offsets are UTF-8 bytes, as tree-sitter reports them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -419,28 +420,34 @@ def go_package_alias(path: str) -> str:
     return last.replace("-", "_").replace(".", "_")
 
 
-def _go_imports(root: Node, source: bytes) -> tuple[list[Import], str]:
+def _package_and_imports(root: Node, source: bytes, package_type: str,
+                         imports: Callable[[Node], Iterator[Import]]) -> tuple[list[Import], str]:
+    """Go and Java: a package line, then import declarations (``imports`` reads one)."""
     out: list[Import] = []
     package = ""
     for child in root.named_children:
-        if child.type == "package_clause":
+        if child.type == package_type:
             package = _text(source, child.named_children[0]) if child.named_children else ""
         elif child.type == "import_declaration":
-            specs = [c for c in child.named_children if c.type == "import_spec"]
-            for group in child.named_children:
-                if group.type == "import_spec_list":
-                    specs.extend(c for c in group.named_children if c.type == "import_spec")
-            for spec in specs:
-                path = _string_value(source, spec.child_by_field_name("path"))
-                name = spec.child_by_field_name("name")
-                if name is not None and name.type == "dot":
-                    out.append(Import(path, None, "", wildcard=True))
-                elif name is not None and name.type == "blank_identifier":
-                    continue
-                else:
-                    alias = _text(source, name) if name is not None else go_package_alias(path)
-                    out.append(Import(path, None, alias))
+            out.extend(imports(child))
     return out, package
+
+
+def _go_imports(root: Node, source: bytes) -> tuple[list[Import], str]:
+    def imports(decl: Node) -> Iterator[Import]:
+        specs = [c for c in decl.named_children if c.type == "import_spec"]
+        for group in decl.named_children:
+            if group.type == "import_spec_list":
+                specs.extend(c for c in group.named_children if c.type == "import_spec")
+        for spec in specs:
+            path = _string_value(source, spec.child_by_field_name("path"))
+            name = spec.child_by_field_name("name")
+            if name is not None and name.type == "dot":
+                yield Import(path, None, "", wildcard=True)
+            elif name is None or name.type != "blank_identifier":
+                alias = _text(source, name) if name is not None else go_package_alias(path)
+                yield Import(path, None, alias)
+    return _package_and_imports(root, source, "package_clause", imports)
 
 
 def _rust_imports(root: Node, source: bytes) -> tuple[list[Import], str]:
@@ -500,23 +507,17 @@ def _rust_use(node: Node, source: bytes, prefix: list[str]
 
 
 def _java_imports(root: Node, source: bytes) -> tuple[list[Import], str]:
-    out: list[Import] = []
-    package = ""
-    for child in root.named_children:
-        if child.type == "package_declaration":
-            package = _text(source, child.named_children[0]) if child.named_children else ""
-        elif child.type == "import_declaration":
-            path_node = next((c for c in child.named_children
-                              if c.type in ("scoped_identifier", "identifier")), None)
-            path = _text(source, path_node)
-            wildcard = any(c.type == "asterisk" for c in child.named_children)
-            static = _text(source, child).split(None, 2)[1:2] == ["static"]
-            if wildcard:
-                out.append(Import(path, None, "", wildcard=True, level=1 if static else 0))
-            else:
-                module, _, name = path.rpartition(".")
-                out.append(Import(module, name, name, level=1 if static else 0))
-    return out, package
+    def imports(decl: Node) -> Iterator[Import]:
+        path_node = next((c for c in decl.named_children
+                          if c.type in ("scoped_identifier", "identifier")), None)
+        path = _text(source, path_node)
+        level = 1 if _text(source, decl).split(None, 2)[1:2] == ["static"] else 0
+        if any(c.type == "asterisk" for c in decl.named_children):
+            yield Import(path, None, "", wildcard=True, level=level)
+        else:
+            module, _, name = path.rpartition(".")
+            yield Import(module, name, name, level=level)
+    return _package_and_imports(root, source, "package_declaration", imports)
 
 
 _IMPORTS = {"python": _python_imports, "javascript": _js_imports, "typescript": _js_imports,

@@ -39,7 +39,7 @@ from . import clean, prompt
 from .edits import Edit, apply, diff, fingerprint, undoes
 from .pace import Pace
 from .region import Region, cut
-from .suggestion import Change, Suggestion, rebase
+from .suggestion import Suggestion, change_between, rebase
 
 if TYPE_CHECKING:
     from ..context import ContextService
@@ -118,8 +118,8 @@ class NextEditService(Feature):
             if st.suggestion is not None:
                 st.suggestion = rebase(st.suggestion, text, doc.version).suggestion
             return
-        change = Change.between(old, text)
-        st.cursor = change.start + len(change.new)
+        change = change_between(old, text)
+        st.cursor = change.start + len(change.text)
         st.empty = None
         latest = self._context.history.latest(doc.uri)
         user = latest is not None and latest.seq > st.seq

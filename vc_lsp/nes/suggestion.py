@@ -25,6 +25,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..actions.tracking import Change, common_change
 from ..documents import common_affixes
 from .edits import Edit
 
@@ -32,46 +33,33 @@ Verdict = Literal["kept", "finished", "rejected", "stale"]
 SLIDE_LIMIT = 200  # characters an ambiguous change may be moved to meet an edit
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """``old[start:end]`` became ``new`` (one contiguous change between two texts)."""
-
-    start: int
-    end: int
-    new: str
-
-    @property
-    def delta(self) -> int:
-        return len(self.new) - (self.end - self.start)
-
-    @classmethod
-    def between(cls, old: str, text: str, spans: Collection[tuple[int, int]] = ()) -> Change:
-        """The change from ``old`` to ``text``. An insertion or a deletion inside a run of
-        equal characters could be at several places (typing ``a`` before ``a``); it is put
-        inside one of ``spans`` (the edits' spans) when one of those places is."""
-        prefix, suffix = common_affixes(old, text)
-        c = cls(prefix, len(old) - suffix, text[prefix:len(text) - suffix])
-        if not spans or (c.start != c.end and c.new) or c._inside(spans):
-            return c
-        start, end, new = c.start, c.end, c.new
-        for _ in range(SLIDE_LIMIT):
-            if start == 0:
-                break
-            if new and old[start - 1] == new[-1]:  # an insertion, one character earlier
-                new = old[start - 1] + new[:-1]
-                end -= 1
-            elif not new and old[start - 1] == old[end - 1]:  # a deletion, likewise
-                end -= 1
-            else:
-                break
-            start -= 1
-            moved = cls(start, end, new)
-            if moved._inside(spans):
-                return moved
+def change_between(old: str, text: str, spans: Collection[tuple[int, int]] = ()) -> Change:
+    """The one contiguous change from ``old`` to ``text``. An insertion or a deletion inside a
+    run of equal characters could be at several places (typing ``a`` before ``a``); it is put
+    inside one of ``spans`` (the edits' spans) when one of those places is."""
+    c = common_change(old, text)
+    if not spans or (c.start != c.end and c.text) or _inside(c, spans):
         return c
+    start, end, new = c.start, c.end, c.text
+    for _ in range(SLIDE_LIMIT):
+        if start == 0:
+            break
+        if new and old[start - 1] == new[-1]:  # an insertion, one character earlier
+            new = old[start - 1] + new[:-1]
+            end -= 1
+        elif not new and old[start - 1] == old[end - 1]:  # a deletion, likewise
+            end -= 1
+        else:
+            break
+        start -= 1
+        moved = Change(start, end, new)
+        if _inside(moved, spans):
+            return moved
+    return c
 
-    def _inside(self, spans: Collection[tuple[int, int]]) -> bool:
-        return any(a <= self.start and self.end <= b for a, b in spans)
+
+def _inside(c: Change, spans: Collection[tuple[int, int]]) -> bool:
+    return any(a <= c.start and c.end <= b for a, b in spans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +87,7 @@ def rebase(s: Suggestion, text: str, version: int | None) -> Outcome:
     old = s.text
     if text == old:
         return Outcome("kept", replace(s, version=version))
-    c = Change.between(old, text, [(e.start, e.end) for e in s.edits])
+    c = change_between(old, text, [(e.start, e.end) for e in s.edits])
     touched = [i for i, e in enumerate(s.edits) if c.start <= e.end and c.end >= e.start]
     if len(touched) > 1:
         return Outcome("stale")  # one change across several edits: a paste, an undo

@@ -28,6 +28,10 @@ class UpstreamError(Exception):
 
     cause = "upstream"
     what = "the AI request failed"  # the summary's words
+    # The two wordings of a class that needs no logic for them: ``{host}``, ``{detail}``,
+    # ``{base_url}`` and ``{model}`` are filled in (``line`` fitted to the editor's width).
+    line = "vc-lsp: the AI request failed: {detail}"
+    full = "vc-lsp: the AI request failed: {detail}"
 
     def __init__(self, detail: str = "", *, base_url: str = "", model: str = "") -> None:
         detail = redact(detail)  # upstreams echo keys back in error bodies
@@ -40,11 +44,16 @@ class UpstreamError(Exception):
     def host(self) -> str:
         return host_of(self.base_url)
 
+    def _names(self, template: str) -> dict[str, Any]:
+        names = {"host": self.host, "detail": self.detail, "base_url": self.base_url,
+                 "model": self.model}
+        return {key: value for key, value in names.items() if "{" + key + "}" in template}
+
     def user_message(self) -> str:
-        return fit("vc-lsp: the AI request failed: {detail}", detail=self.detail)
+        return fit(self.line, **self._names(self.line))
 
     def full_message(self) -> str:
-        return f"vc-lsp: the AI request failed: {self.detail}"
+        return self.full.format(**self._names(self.full))
 
     def summary(self) -> str:
         return self.detail or self.what  # "HTTP 503: overloaded" says what happened
@@ -135,13 +144,8 @@ class BadRequest(UpstreamError):
         super().__init__(detail, **kw)
         self.param = param
 
-    def user_message(self) -> str:
-        return fit("vc-lsp: the request for '{model}' was refused: {detail}",
-                   model=self.model, detail=self.detail)
-
-    def full_message(self) -> str:
-        return (f"vc-lsp: the service at {self.base_url} refused the request for "
-                f"'{self.model}': {self.detail}")
+    line = "vc-lsp: the request for '{model}' was refused: {detail}"
+    full = "vc-lsp: the service at {base_url} refused the request for '{model}': {detail}"
 
 
 class RateLimited(UpstreamError):
@@ -212,15 +216,8 @@ class NetworkError(UpstreamError):
     def what(self) -> str:  # type: ignore[override]
         return f"cannot reach {self.host}"
 
-    def user_message(self) -> str:
-        return fit("vc-lsp: cannot reach {host} ({detail}); check network, proxy, baseUrl.",
-                   host=self.host, detail=self.detail)
-
-    def full_message(self) -> str:
-        return (
-            f"vc-lsp: cannot reach {self.base_url} ({self.detail}). "
-            f"Check the network, a proxy, or 'baseUrl'."
-        )
+    line = "vc-lsp: cannot reach {host} ({detail}); check network, proxy, baseUrl."
+    full = "vc-lsp: cannot reach {base_url} ({detail}). Check the network, a proxy, or 'baseUrl'."
 
 
 def host_of(base_url: str) -> str:
@@ -285,11 +282,7 @@ class NetworkSetup(NetworkError):
 
     what = "the network settings cannot be used"
 
-    def user_message(self) -> str:
-        return fit("vc-lsp: cannot use the network settings: {detail}.", detail=self.detail)
-
-    def full_message(self) -> str:
-        return f"vc-lsp: cannot use the network settings: {self.detail}."
+    line = full = "vc-lsp: cannot use the network settings: {detail}."
 
 
 class NotTheApi(NetworkError):
@@ -324,25 +317,17 @@ class ProtocolFailure(UpstreamError):
     cause = "protocol"
     what = "HTTP protocol error"
 
-    def user_message(self) -> str:
-        return fit("vc-lsp: protocol error with {host}: {detail}; try network.http2 false.",
-                   host=self.host, detail=self.detail)
-
-    def full_message(self) -> str:
-        return (f"vc-lsp: HTTP protocol error with {self.host} ({self.detail}); "
-                f"set network.http2 to false if it persists.")
+    line = "vc-lsp: protocol error with {host}: {detail}; try network.http2 false."
+    full = ("vc-lsp: HTTP protocol error with {host} ({detail}); set network.http2 to false if "
+            "it persists.")
 
 
 class BadStream(UpstreamError):
     cause = "stream"
     what = "the answer broke off"
 
-    def user_message(self) -> str:
-        return fit("vc-lsp: the answer from {host} broke off ({detail}). Try again.",
-                   host=self.host, detail=self.detail)
-
-    def full_message(self) -> str:
-        return f"vc-lsp: the answer from {self.base_url} broke off ({self.detail}). Try again."
+    line = "vc-lsp: the answer from {host} broke off ({detail}). Try again."
+    full = "vc-lsp: the answer from {base_url} broke off ({detail}). Try again."
 
 
 NOT_TLS = "does not speak TLS"
