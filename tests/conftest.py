@@ -94,7 +94,9 @@ async def start_server(log_file: Path, env: dict[str, str] | None = None,
                        ) -> LanguageClient:
     """``python -m vc_lsp`` at DEBUG into ``log_file``, with the test key and no VC_LSP_* vars."""
     server_env = {k: val for k, val in os.environ.items() if not k.startswith("VC_LSP_")}
-    server_env.update({"VISIONCODER_API_KEY": SECRET, **(env or {})})
+    # The usage file goes to the test's folder, never the user's state folder.
+    server_env.update({"VISIONCODER_API_KEY": SECRET,
+                       "XDG_STATE_HOME": str(log_file.parent / "state"), **(env or {})})
     config = ClientServerConfig(
         server_command=[sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG",
                         "--log-file", str(log_file)],

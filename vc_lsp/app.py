@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .handlers import actions, inline, lifecycle, status
+from .handlers import acceptance, actions, inline, lifecycle, status, usage, why
 from .server import VcServer
 
-HANDLERS = (lifecycle, inline, status, actions)
+HANDLERS = (lifecycle, inline, status, actions, why, acceptance, usage)
 
 
 def create_server() -> VcServer:

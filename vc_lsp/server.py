@@ -23,7 +23,9 @@ from .inline.service import InlineCompleter
 from .notify import Notifier
 from .protocol import VcProtocol
 from .redact import redact, remember_env_secret
+from .status import StatusService
 from .upstream.client import UpstreamClient
+from .usage import Acceptance, Ledger
 from .work import Work
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,16 @@ class VcServer(LanguageServer):
         self.actions = self.add_feature(ActionService(self, self.upstream, self.work,
                                                       self.notifier, context=self.context))
         self.add_feature(self.context)
+        # What the user is told (status, why an answer was empty) and what it cost (the usage
+        # ledger): both watch every upstream call. The ledger goes last, so that its shutdown
+        # writes what the others recorded while they ended.
+        self.usage = Ledger(self.work)
+        self.acceptance = Acceptance(self.usage)
+        self.status = self.add_feature(StatusService(self, self.work, self.usage,
+                                                     self.acceptance, context=self.context))
+        self.add_feature(self.usage)
+        self.upstream.observe(self.status)
+        self.upstream.observe(self.usage)
 
     def add_feature(self, feature: F) -> F:
         """Register a feature's lifecycle hooks; the one step a new feature needs here."""

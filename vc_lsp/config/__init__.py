@@ -15,7 +15,9 @@ from .settings import (
     InlineSettings,
     NetworkSettings,
     Settings,
+    StatusSettings,
     Timeouts,
+    UsageSettings,
     camel,
     env_vars,
 )
@@ -23,6 +25,6 @@ from .settings import (
 __all__ = [
     "DEFAULT_API_KEY_ENV", "DEFAULT_BASE_URL", "DEFAULT_MODEL", "SECTION", "ActionSettings",
     "ContextSettings", "InlineSettings", "Invalid", "NetworkSettings", "Rule", "SettingError",
-    "Settings", "SettingsStore", "Timeouts", "build", "camel", "env_vars", "from_environment",
-    "merge", "requirement", "section_of", "snake",
+    "Settings", "SettingsStore", "StatusSettings", "Timeouts", "UsageSettings", "build",
+    "camel", "env_vars", "from_environment", "merge", "requirement", "section_of", "snake",
 ]
