@@ -9,6 +9,7 @@ from typing import Any
 
 from ..server import VcServer
 from ..usage.acceptance import COMMAND
+from .params import plain
 
 log = logging.getLogger(__name__)
 DID_SHOW = "textDocument/didShowCompletion"
@@ -18,13 +19,13 @@ DID_PARTIALLY_ACCEPT = "textDocument/didPartiallyAcceptCompletion"
 def register(server: VcServer) -> None:
     @server.command(COMMAND)
     def accepted(ls: VcServer, *args: Any) -> None:
-        if not ls.acceptance.accepted(args):
+        if not ls.acceptance.accepted(plain(list(args))):
             log.info("%s for a suggestion this server does not know", COMMAND)
 
     @server.feature(DID_SHOW)
     def did_show(ls: VcServer, params: Any = None) -> None:
-        ls.acceptance.shown(params)
+        ls.acceptance.shown(plain(params))
 
     @server.feature(DID_PARTIALLY_ACCEPT)
     def did_partially_accept(ls: VcServer, params: Any = None) -> None:
-        ls.acceptance.partially(params)
+        ls.acceptance.partially(plain(params))

@@ -15,6 +15,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from ..server import VcServer
 from ..status.model import WHY
+from .params import plain
 
 WHY_REQUEST = "vc/why"
 
@@ -23,6 +24,7 @@ def register(server: VcServer) -> None:
     @server.feature(WHY_REQUEST)
     def why(ls: VcServer, params: Any = None) -> dict[str, Any]:
         uri, feature = None, "inline"
+        params = plain(params)
         if isinstance(params, Mapping):
             uri = params.get("uri") if isinstance(params.get("uri"), str) else None
             if isinstance(params.get("feature"), str):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -247,15 +248,25 @@ def classify(a: Attempt) -> tuple[Reason, str]:
                                   f"inline.completionBudgetMs{limit}; the answer goes to the "
                                   f"cache, so asking again shows it.")
     if src.traces:
-        if not any(t.raw.strip() for t in src.traces):
-            return Reason.MODEL_EMPTY, "The model returned nothing."
+        if all(said_nothing(t.raw) for t in src.traces):
+            return Reason.MODEL_EMPTY, "The model returned nothing (an empty answer)."
         if not any(t.text for t in src.traces):
-            steps = "; ".join(s.line() for t in src.traces for s in t.steps) or "no filter named"
-            return Reason.CLEANUP, f"The cleanup removed everything the model wrote: {steps}."
+            steps = [s for t in src.traces for s in t.steps]
+            named = [s for s in steps if s.name != "unwrap.tags"] or steps
+            listed = "; ".join(s.line() for s in named) or "no filter named"
+            return Reason.CLEANUP, f"The cleanup removed everything the model wrote: {listed}."
         return Reason.STALE, "The document changed before the answer arrived."
     if calls and all(c.text_chars == 0 for c in calls if c.outcome != "failed"):
         return Reason.MODEL_EMPTY, "The model returned nothing."
     return Reason.UNKNOWN, "No reason was recorded (see the server log)."
+
+
+_OUR_TAGS = re.compile(r"</?completion>", re.IGNORECASE)
+
+
+def said_nothing(raw: str) -> bool:
+    """The model's reply holds nothing but our answer tags (the prompt's "nothing fits")."""
+    return not _OUR_TAGS.sub("", raw).strip()
 
 
 def render(a: Attempt, reason: Reason, detail: str) -> dict[str, Any]:

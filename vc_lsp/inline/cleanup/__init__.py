@@ -84,7 +84,8 @@ def _clean(raw: str, ctx: CursorContext, max_lines: int) -> str:
     else:
         text = "\n".join(_block(d.text, d))  # each line step logs for itself
     if not text.strip() or _is_next_line(text, ctx):
-        tracing.step("blank" if not text.strip() else "next-line", text, "")
+        if text:  # an empty text was recorded by the step that emptied it
+            tracing.step("blank" if not text.strip() else "next-line", text, "")
         return ""
     return text
 
