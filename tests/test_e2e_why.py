@@ -184,7 +184,7 @@ async def test_vc_why_opens_the_report_in_the_editor(session: Any,
         await client.workspace_execute_command_async(
             types.ExecuteCommandParams(command="vc.why", arguments=[{"uri": URI}]))
         shown = client.shown_documents[-1]
-        text = Path(unquote(urlparse(shown.uri).path)).read_text("utf-8")
+    text = Path(unquote(urlparse(shown.uri).path)).read_text("utf-8")  # noqa: ASYNC240
     assert text.startswith("# Why no suggestion? app.py")
     assert "prose.placeholder" in text and "What was sent to `fake-model`" in text
 
@@ -230,5 +230,6 @@ async def test_explain_last_without_prompts_kept(session: Any, upstream: FakeUps
         assert report["messages"]  # in memory, vc/why still has them
     code, out, _ = await vc_cli("explain-last", "--json", state=tmp_path / "state")
     data = json.loads(out)
+    assert code == 0
     assert data["last"]["reason"] == "cleanup" and data["last"]["messages"] == []
     assert data["last"]["cleanup"][0]["raw"] == ""

@@ -19,8 +19,15 @@ def register(server: VcServer) -> None:
     def stats(ls: VcServer, _: Any = None) -> dict[str, Any]:
         usage = ls.upstream.usage
         protocol = ls.protocol
+        counts = ls.acceptance.counts
         return {
             "latencyMs": ls.inline.stats.summary(),
+            "suggestions": {"offered": counts.offered, "shown": counts.shown,
+                            "accepted": counts.accepted, "partiallyAccepted": counts.partial,
+                            "acceptedChars": counts.accepted_chars},
+            "usageFile": {"path": str(ls.usage.path), "writes": ls.usage.writes},
+            "status": ls.status.reporter.current.params() if ls.status.reporter.current
+            else None,
             "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens,
                        "cached": usage.cached_tokens},
             "protocol": {

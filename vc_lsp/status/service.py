@@ -86,6 +86,8 @@ class StatusService(Feature):
         self.reporter.busy_listeners.append(self.progress.changed)
         self.book.on_report.append(self._remember)
         work.listen(self.book.job_started)
+        ledger.listeners.append(self._spent)
+        self._settings: Settings | None = None
         self._ready = False  # statuses go out once the client has said `initialized`
         self._notify = True
         self._keep_prompts = True
@@ -98,12 +100,19 @@ class StatusService(Feature):
         self.reporter.announce()
 
     def on_settings(self, settings: Settings) -> None:
+        self._settings = settings
         self._notify = settings.status.notify
         self._keep_prompts = settings.status.remember_prompts
         caps = getattr(self._server, "client_capabilities", None)
         self.progress.enabled = settings.status.progress and bool(
             caps is not None and get_capability(caps, "window.work_done_progress"))
         self.reporter.reset()
+        self._spent()
+
+    def _spent(self) -> None:
+        """Today's spending changed (a call ended, another server's spending was read)."""
+        if self._settings is not None:
+            self.reporter.budget(self.ledger.over_budget(self._settings))
 
     def on_close(self, uri: str) -> None:
         self.book.forget(uri)

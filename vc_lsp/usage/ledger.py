@@ -72,6 +72,7 @@ class Ledger(Feature):
         self.keep_days = 90
         self.max_calls = 200_000
         self.writes = 0  # batches written (vc/stats, the bench)
+        self.listeners: list[Callable[[], None]] = []  # told when today's sums change
 
     @property
     def path(self) -> Path:
@@ -114,6 +115,14 @@ class Ledger(Feature):
         if self.enabled:
             self._pending.calls.append(record)
             self._schedule()
+        self._changed()
+
+    def _changed(self) -> None:
+        for listener in self.listeners:
+            try:
+                listener()
+            except Exception:
+                log.exception("a usage listener failed")
 
     def offered(self, rows: list[dict[str, Any]]) -> None:
         if self.enabled and rows:
@@ -199,6 +208,7 @@ class Ledger(Feature):
                 self._today = sums
                 for record in self._pending.calls:  # recorded while the write ran
                     self._today.setdefault(record.model, Tokens()).add(record)
+                self._changed()  # other servers' spending is in the sums now
         finally:
             self._flushing = None
             if self._pending:

@@ -40,7 +40,7 @@ def cost_of(prices: Mapping[str, Any], model: str, t: Tokens) -> float | None:
 
 def money(amount: float, currency: str) -> str:
     """``$0.0123`` style: enough digits that a day of completions does not show as 0.00."""
-    digits = 2 if amount >= 10 else 4
+    digits = 2 if amount >= 1 or amount == 0 else 4
     symbol = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}.get(currency.upper())
     number = f"{amount:,.{digits}f}"
     return f"{symbol}{number}" if symbol else f"{number} {currency}"

@@ -77,6 +77,9 @@ def gather(conn: sqlite3.Connection, settings: Settings, now: float | None = Non
         "today": {"since": today_from, **_period(settings, today)},
         "week": {"since": week_from, **_period(settings, week)},
         "byFeatureModel": rows,
+        "byOutcome": {outcome: t.json() for outcome, t
+                      in sorted(store.by_outcome(conn, week_from).items())},
+        "failures": store.failures(conn, week_from),
         "suggestions": {feature: a.json() for feature, a in sorted(suggestions.items())},
         "perAcceptedSuggestion": per,
         "budget": {"dailyBudget": u.daily_budget, "dailyTokens": u.daily_tokens,
@@ -90,44 +93,63 @@ def _reached(budget: float | None, spent: float, tokens: int | None, used: int) 
     return (budget is not None and spent >= budget) or (tokens is not None and used >= tokens)
 
 
+CAUSES = {"rate": "rate limited (429)", "server": "service errors (5xx)", "auth": "key refused",
+          "model": "unknown model", "timeout": "timeouts", "network": "network",
+          "stream": "broken streams", "request": "refused requests (400)",
+          "protocol": "HTTP protocol", "internal": "internal errors"}
+
+
 def text(data: dict[str, Any], path: str) -> str:
-    """``gather``'s figures for a terminal."""
+    """``gather``'s figures for a terminal (at most 100 columns)."""
     cur = data["currency"]
     out = [f"vc-lsp usage ({path})", ""]
-    header = (f"{'':<22}{'calls':>7}{'answered':>10}{'stopped':>9}{'cancelled':>11}"
-              f"{'failed':>8}{'prompt':>10}{'cached':>9}{'completion':>12}{'cost':>11}")
-    out.append(header)
+    out.append(f"{'':<24}{'calls':>6}{'answered':>9}{'cancelled':>10}{'failed':>7}"
+               f"{'prompt':>10}{'cached':>9}{'completion':>11}{'cost':>10}")
 
     def line(label: str, t: dict[str, Any]) -> str:
         cost = "" if t.get("cost") is None else prices.money(t["cost"], cur) + (
             "" if t.get("costComplete", True) else "+")
-        return (f"{label:<22}{t['calls']:>7,}{t['answered']:>10,}{t['stopped']:>9,}"
-                f"{t['cancelled']:>11,}{t['failed']:>8,}{t['promptTokens']:>10,}"
-                f"{t['cachedTokens']:>9,}{t['completionTokens']:>12,}{cost:>11}")
+        label = label if len(label) <= 23 else label[:22] + "…"
+        return (f"{label:<24}{t['calls']:>6,}{t['answered'] + t['stopped']:>9,}"
+                f"{t['cancelled']:>10,}{t['failed']:>7,}{t['promptTokens']:>10,}"
+                f"{t['cachedTokens']:>9,}{t['completionTokens']:>11,}{cost:>10}").rstrip()
 
     out.append(line("Today", data["today"]))
     out.append(line("This week", data["week"]))
     week_day = time.strftime("%a %d %b", time.localtime(data["week"]["since"]))
-    out.append(f"(the week began on {week_day}; tokens as the service counted them)")
+    out.append(f"(the week began on {week_day}; answered includes the answers vc-lsp stopped "
+               "reading")
+    out.append(" once they were complete)")
     out.append("")
     if data["byFeatureModel"]:
         out.append("This week by feature and model")
         for row in data["byFeatureModel"]:
-            out.append(line(f"  {row['feature']} {row['model']}"[:21], row))
+            out.append(line(f"  {row['feature']} {row['model']}", row))
         out.append("")
+    by = data["byOutcome"]
+    cancelled = by.get("cancelled")
+    if cancelled and cancelled["calls"]:
+        each = cancelled["completionTokens"] / cancelled["calls"]
+        out.append(f"Cancelled this week: {cancelled['calls']:,} call(s) (typing or a newer "
+                   f"request took over),")
+        out.append(f"  after {each:,.1f} streamed token(s) each on average")
+    if data["failures"]:
+        causes = ", ".join(f"{CAUSES.get(cause, cause)} {count:,}"
+                           for cause, count in data["failures"].items())
+        out.append(f"Failed this week: {causes}")
     estimated = data["week"]["estimatedCalls"]
     if estimated:
-        out.append(f"{estimated:,} call(s) ended before the service counted their tokens "
-                   "(cancelled, stopped early or failed):")
-        out.append("  their completion tokens are the text streamed before the hang-up, their "
-                   "prompt tokens characters / 4.")
+        out.append(f"{estimated:,} call(s) ended before the service counted their tokens: their "
+                   "completion tokens are")
+        out.append("  the text streamed before the hang-up, their prompt tokens characters / 4.")
+    if cancelled or data["failures"] or estimated:
         out.append("")
     for feature, s in data["suggestions"].items():
         rate = f" ({s['accepted'] / s['offered']:.0%})" if s["offered"] else ""
         out.append(f"Suggestions this week ({feature}): {s['offered']:,} offered, "
-                   f"{s['shown']:,} reported shown, {s['accepted']:,} accepted{rate}, "
-                   f"{s['partiallyAccepted']:,} partly; {s['acceptedChars']:,} characters "
-                   f"accepted")
+                   f"{s['accepted']:,} accepted{rate}, {s['partiallyAccepted']:,} partly, "
+                   f"{s['shown']:,} reported shown")
+        out.append(f"  {s['acceptedChars']:,} characters accepted")
     per = data["perAcceptedSuggestion"]
     if per is not None:
         out.append(f"  per accepted suggestion: {per['calls']:g} call(s), "
@@ -145,8 +167,11 @@ def text(data: dict[str, Any], path: str) -> str:
         out.append(f"Daily budget: {', '.join(parts)} ({state})")
     elif not data["byFeatureModel"]:
         out.append("No requests recorded this week.")
-    if data["today"].get("cost") is None and data["week"]["calls"]:
-        out.append("Costs: set usage.prices (per million tokens by model) to see them.")
+    if data["week"]["calls"]:
+        if data["week"].get("cost") is None:
+            out.append("Costs: set usage.prices (per million tokens by model) to see them.")
+        elif not data["week"].get("costComplete", True):
+            out.append("+: some models have no price in usage.prices.")
     return "\n".join(out).rstrip() + "\n"
 
 

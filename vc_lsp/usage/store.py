@@ -243,6 +243,29 @@ def by_feature_model(conn: sqlite3.Connection, since: float,
     return out
 
 
+def by_outcome(conn: sqlite3.Connection, since: float) -> dict[str, Tokens]:
+    """Sums per outcome (``answered``, ``stopped``, ``cancelled``, ``failed``) from ``since``."""
+    out: dict[str, Tokens] = {}
+    for outcome, count, prompt, cached, completion, estimated, latency in conn.execute(
+            "SELECT outcome, COUNT(*), SUM(prompt_tokens), SUM(cached_tokens),"
+            " SUM(completion_tokens), SUM(estimated), SUM(latency_ms) FROM calls"
+            " WHERE ts >= ? GROUP BY outcome", (since,)):
+        t = out.setdefault(outcome, Tokens())
+        t.calls = count
+        if outcome in ("answered", "stopped", "cancelled", "failed"):
+            setattr(t, outcome, count)
+        t.prompt, t.cached, t.completion = prompt or 0, cached or 0, completion or 0
+        t.estimated_calls, t.latency_ms = estimated or 0, latency or 0.0
+    return out
+
+
+def failures(conn: sqlite3.Connection, since: float) -> dict[str, int]:
+    """Failed calls per cause (``rate``, ``auth``, ``server``...) from ``since`` on."""
+    return {str(cause or "internal"): count for cause, count in conn.execute(
+        "SELECT error, COUNT(*) FROM calls WHERE outcome = 'failed' AND ts >= ? GROUP BY error"
+        " ORDER BY COUNT(*) DESC", (since,))}
+
+
 @dataclass
 class Acceptance:
     offered: int = 0
