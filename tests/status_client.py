@@ -99,7 +99,9 @@ def status_sessions(upstream: FakeUpstream, tmp_path: Path) -> Session:
         count[0] += 1
         log_file = tmp_path / f"server-{count[0]}.log"
         home = state or tmp_path / "state"
-        client = await start_server(log_file, {"XDG_STATE_HOME": str(home), **(env or {})},
+        cache = tmp_path / "cache"  # vc.why's report files
+        client = await start_server(log_file, {"XDG_STATE_HOME": str(home),
+                                               "XDG_CACHE_HOME": str(cache), **(env or {})},
                                     factory)
         assert isinstance(client, StatusClient)
         client.state_home = home

@@ -23,9 +23,10 @@ from .inline.service import InlineCompleter
 from .notify import Notifier
 from .protocol import VcProtocol
 from .redact import redact, remember_env_secret
-from .status import StatusService
+from .status.service import StatusService
 from .upstream.client import UpstreamClient
-from .usage import Acceptance, Ledger
+from .usage.acceptance import Acceptance
+from .usage.ledger import Ledger
 from .work import Work
 
 log = logging.getLogger(__name__)

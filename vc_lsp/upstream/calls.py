@@ -1,11 +1,11 @@
 """What one upstream call did, measured where it happens, for whoever watches the client.
 
 ``UpstreamClient.stream`` gives every HTTP request to ``/chat/completions`` a ``Meter`` and
-tells its observers when the call starts and how it ended, as a ``CallRecord``: the feature that
-asked, the model, the tokens (the provider's own count when the answer came to its end;
-otherwise the content deltas streamed before the hang-up and the prompt's characters / 4,
-marked ``estimated``), the latency and the outcome. The usage ledger and the status both
-observe the client; neither knows how a stream is read.
+tells its observers (``client.CallObserver``) when the call starts and how it ended, as a
+``CallRecord``: the feature that asked, the model, the tokens (the provider's own count when
+the answer came to its end; otherwise the content deltas streamed before the hang-up and the
+prompt's characters / 4, marked ``estimated``), the latency and the outcome. The usage
+ledger and the status both observe the client; neither knows how a stream is read.
 
 Outcomes: ``answered`` (read to the end), ``stopped`` (we hung up because the answer was
 complete: the tokens not generated were not paid for), ``cancelled`` (the user typed, a newer
@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 from .chunks import Delta, Event, Usage
 from .errors import UpstreamError
-
-if TYPE_CHECKING:
-    from .client import ChatRequest
 
 Outcome = Literal["answered", "stopped", "cancelled", "failed"]
 CHARS_PER_TOKEN = 4  # the estimate every budget in vc-lsp uses
@@ -60,21 +57,23 @@ class CallRecord:
         return self.prompt_tokens + self.completion_tokens
 
 
-class CallObserver(Protocol):
-    """Told about every call; must return at once (it runs inside the stream's task)."""
+class Requested(Protocol):
+    """What a meter reads of the request (``client.ChatRequest``)."""
 
-    def call_started(self, req: ChatRequest) -> None: ...
-
-    def call_ended(self, req: ChatRequest, record: CallRecord) -> None: ...
-
-    def call_refused(self, req: ChatRequest, err: UpstreamError) -> None:
-        """The call was not even sent: requests are paused after a 429 or a 503."""
+    @property
+    def id(self) -> str: ...
+    @property
+    def feature(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def messages(self) -> list[dict[str, str]]: ...
 
 
 class Meter:
     """Counts one call's events as they are read."""
 
-    def __init__(self, req: ChatRequest, host: str) -> None:
+    def __init__(self, req: Requested, host: str) -> None:
         self.req = req
         self.host = host
         self.started_wall = time.time()

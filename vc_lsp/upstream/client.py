@@ -19,14 +19,14 @@ import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import httpx
 from httpx_sse import EventSource, SSEError
 
 from ..config import Settings
 from ..redact import remember_secret
-from .calls import CallObserver, CallRecord, Meter, Outcome
+from .calls import CallRecord, Meter, Outcome
 from .chunks import Delta, Event, Finish, Usage, parse_chunk
 from .errors import (
     AuthError,
@@ -158,6 +158,18 @@ class _Call:
 
 
 PromptHook = Callable[[ChatRequest], None]
+
+
+class CallObserver(Protocol):
+    """Told about every chat call (the usage ledger, the status); must return at once, as it
+    runs inside the stream's task."""
+
+    def call_started(self, req: ChatRequest) -> None: ...
+
+    def call_ended(self, req: ChatRequest, record: CallRecord) -> None: ...
+
+    def call_refused(self, req: ChatRequest, err: UpstreamError) -> None:
+        """The call was not even sent: requests are paused after a 429 or a 503."""
 
 
 class UpstreamClient:
