@@ -22,6 +22,13 @@ ENCODINGS = {"utf-8": types.PositionEncodingKind.Utf8, "utf-16": types.PositionE
              "utf-32": types.PositionEncodingKind.Utf32}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_state(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every server and command the tests start keeps its usage file in the test's folder,
+    never in the user's state folder (the editor tests set their own as well)."""
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+
+
 @pytest.fixture
 async def upstream() -> AsyncIterator[FakeUpstream]:
     async with FakeUpstream() as up:
