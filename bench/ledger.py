@@ -99,7 +99,7 @@ async def recording(path: Path | None, calls: int, rate: float) -> tuple[list[fl
     await asyncio.sleep(2 * ledger_module.FLUSH_S)
     stop.set()
     lags = await probe
-    await led.shutdown()
+    await led.close()
     return lags, costs, led
 
 

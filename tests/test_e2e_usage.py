@@ -180,3 +180,17 @@ async def test_no_ledger_when_turned_off(session: Any, upstream: FakeUpstream,
         await inline_texts(client, URI, 0, 5, invoked=True)
     data = await usage_json(tmp_path / "state")
     assert data.get("recorded") is False or data["today"]["calls"] == 0
+
+
+async def test_a_call_cut_by_shutdown_is_counted(session: Any, upstream: FakeUpstream,
+                                                 tmp_path: Path) -> None:
+    upstream.enqueue(Reply.text("<completion>never_" + "x" * 40, endless=True, delay=0.02))
+    async with session() as client:
+        open_doc(client, URI, TEXT)
+        asked = asyncio.ensure_future(inline_texts(client, URI, 0, 5, invoked=True))
+        [streaming] = await upstream.wait_for_requests(1)
+        await streaming.wait_for_chunks(3)
+    asked.cancel()  # the client is gone; its answer never comes
+    data = await usage_json(tmp_path / "state")
+    assert data["today"]["calls"] == 1 and data["today"]["cancelled"] == 1
+    assert data["byOutcome"]["cancelled"]["completionTokens"] >= 1

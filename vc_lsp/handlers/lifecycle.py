@@ -75,6 +75,7 @@ def register(server: VcServer) -> None:
         for feature in ls.features:
             await feature.shutdown()
         await ls.work.shutdown()
+        await ls.usage.close()  # after the work: the calls its stop cancelled are counted
         await ls.upstream.aclose()
 
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ..upstream.client import ChatRequest
 
 KEEP_DOCUMENTS = 50  # documents whose last reports are kept in memory
+ACTION_KINDS = (Kind.EDIT, Kind.EXPLAIN)  # never the answer to a completion-like request
 
 
 class Reason(str, enum.Enum):
@@ -153,8 +154,9 @@ class WhyBook:
     # -- what the rest of the server sees -------------------------------------------------
 
     def job_started(self, job: Job) -> None:
+        """The first job started inside an attempt's block is the one that answers it."""
         attempt = CURRENT.get()
-        if attempt is not None and attempt.job is None and job.kind is Kind.INLINE:
+        if attempt is not None and attempt.job is None and job.kind not in ACTION_KINDS:
             attempt.job = job
             self._owners[job] = attempt
 

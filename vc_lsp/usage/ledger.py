@@ -64,6 +64,7 @@ class Ledger(Feature):
         self._timer: asyncio.TimerHandle | None = None
         self._flushing: asyncio.Task[None] | None = None
         self._broken = False
+        self._closed = False
         self._last_prune = 0.0
         self._refreshed = 0.0
         self._day = day_start(clock())
@@ -87,19 +88,32 @@ class Ledger(Feature):
             self._schedule()  # read today's sums (other servers') before the first request
 
     async def shutdown(self) -> None:
+        """The features are ending: write what they recorded so far."""
+        await self.flush()
+
+    async def close(self) -> None:
+        """The last step of the server's shutdown (after its running work was stopped, so the
+        calls that stop cancelled are counted): write everything, close the file."""
+        await self.flush()
+        self._closed = True
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._close)
+        self._thread.shutdown(wait=False)
+
+    async def flush(self) -> None:
+        """Write what is pending now, and wait for it."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         if self._flushing is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.shield(self._flushing)
-        if self._pending and self.enabled and not self._broken:
+        if self._pending and self.enabled and not self._broken and not self._closed:
             batch, self._pending = self._pending, Batch()
-            with contextlib.suppress(Exception):
+            try:
                 await asyncio.get_running_loop().run_in_executor(self._thread, self._write,
                                                                  batch)
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._close)
-        self._thread.shutdown(wait=False)
+            except Exception as exc:
+                self._failed(batch, exc)
 
     # -- what is recorded -----------------------------------------------------------------
 
@@ -183,7 +197,7 @@ class Ledger(Feature):
     # -- writing ---------------------------------------------------------------------------
 
     def _schedule(self) -> None:
-        if self._timer is not None or self._broken:
+        if self._timer is not None or self._broken or self._closed:
             return
         with contextlib.suppress(RuntimeError):  # no running loop: nothing to schedule on
             self._timer = asyncio.get_running_loop().call_later(FLUSH_S, self._flush_now)
