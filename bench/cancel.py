@@ -66,6 +66,7 @@ def show(name: str, values_ms: list[float], target: str = "") -> None:
 async def server(up: FakeUpstream) -> Any:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
     env["VISIONCODER_API_KEY"] = "sk-bench"
+    env["VC_LSP_BASE_URL"] = up.base_url  # the endpoint the key is trusted for
     client = await ClientServerConfig(
         server_command=[sys.executable, "-m", "vc_lsp", "--log-level", "WARNING",
                         "--log-file", os.environ.get("BENCH_LOG", os.devnull)],

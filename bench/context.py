@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from vc_lsp.config import Settings
 from vc_lsp.context import ContextService
-from vc_lsp.documents import Document, new_document
+from vc_lsp.documents import Document, Text, new_document
 from vc_lsp.inline.service import CompletionQuery, InlineCompleter
 from vc_lsp.notify import Notifier
 from vc_lsp.upstream.client import UpstreamClient
@@ -104,7 +104,7 @@ def service(root: Path, settings: Settings) -> tuple[ContextService, InlineCompl
     return context, completer
 
 
-def serialized(completer: InlineCompleter, uri: str, text: str, offset: int,
+def serialized(completer: InlineCompleter, uri: str, text: Text, offset: int,
                settings: Settings) -> str:
     q = CompletionQuery(uri=uri, text=text, offset=offset, language="python", invoked=False,
                         is_current=lambda: True)
@@ -162,8 +162,9 @@ def reuse(lines: int, chars: int) -> None:
         shares: list[float] = []
         for version, (typed, offset) in enumerate(typing(text, 300, lines, chars, rng), 1):
             text = typed
-            context.on_change(opened(uri, text, version=version), [])
-            body = serialized(completer, uri, text, offset, settings)
+            doc = opened(uri, text, version=version)
+            context.on_change(doc, [])
+            body = serialized(completer, uri, doc.text, offset, settings)
             if previous is not None:
                 shares.append(shared(previous, body) / len(body))
             previous = body

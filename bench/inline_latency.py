@@ -44,6 +44,7 @@ async def main(runs: int, model_ms: float) -> None:
     async with FakeUpstream() as up:
         env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
         env["VISIONCODER_API_KEY"] = "sk-bench"
+        env["VC_LSP_BASE_URL"] = up.base_url  # the endpoint the key is trusted for
         client = await ClientServerConfig(
             server_command=[
                 sys.executable, *os.environ.get("BENCH_PYTHON_ARGS", "").split(), "-m", "vc_lsp",

@@ -55,6 +55,8 @@ for b in range(calls // size):
 print(max(waits) * 1000, sum(waits) * 1000, flush=True)
 """
 
+ROOT = str(Path(__file__).resolve().parent.parent)
+
 
 def record(i: int) -> CallRecord:
     return CallRecord(f"c{i}", "inline", "bench-model", "h", time.time(), 300.0, 120.0, 900, 300,
@@ -104,9 +106,8 @@ async def recording(path: Path | None, calls: int, rate: float) -> tuple[list[fl
 
 
 async def shared(path: Path, writers: int, calls: int) -> None:
-    root = str(Path(__file__).resolve().parent.parent)
     procs = [await asyncio.create_subprocess_exec(
-        sys.executable, "-c", WRITER, str(path), f"w{n}", str(calls), "25", root,
+        sys.executable, "-c", WRITER, str(path), f"w{n}", str(calls), "25", ROOT,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE) for n in range(writers)]
     for proc in procs:
         assert proc.stdout is not None

@@ -264,7 +264,8 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float,
     async with FakeUpstream() as upstream:
         level = os.environ.get("SOAK_LOG_LEVEL", "WARNING")  # DEBUG to see every message
         server = await RawServer.start(tmp / "server.log", level=level, env={
-            "XDG_CACHE_HOME": str(tmp / "cache"), "TMPDIR": str(tmp)})
+            "XDG_CACHE_HOME": str(tmp / "cache"), "TMPDIR": str(tmp),
+            "VC_LSP_BASE_URL": upstream.base_url})
         opts = options(upstream, {"inline": {"debounceMs": 20, "completionFallback": "always"},
                                   "actions": {"throttleMs": 20}}, None)
         await server.initialize(opts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.fakes.upstream import FakeUpstream
+from vc_lsp.messages import fits
 
 SECRET = "sk-test-7f3a9c2e-do-not-leak-0123456789"
 SAFETY = 20.0  # seconds; only guards against a hung test, never part of an assertion
@@ -82,7 +84,7 @@ def lsp(upstream: FakeUpstream, tmp_path: Path) -> Session:
                       config_pull: bool = False) -> AsyncIterator[LanguageClient]:
         sessions.append(None)
         log_file = tmp_path / f"server-{len(sessions)}.log"
-        client = await start_server(log_file, env)
+        client = await start_server(log_file, {"VC_LSP_BASE_URL": upstream.base_url, **(env or {})})
         opts = options(upstream, {"inline": {"debounceMs": 0}}, settings)
         client.init_result = await client.initialize_session(types.InitializeParams(
             capabilities=capabilities(inline=inline, encoding=encoding, config_pull=config_pull),
@@ -99,10 +101,12 @@ def lsp(upstream: FakeUpstream, tmp_path: Path) -> Session:
 async def start_server(log_file: Path, env: dict[str, str] | None = None,
                        client_factory: Callable[[], LanguageClient] | None = None
                        ) -> LanguageClient:
-    """``python -m vc_lsp`` at DEBUG into ``log_file``, with the test key and no VC_LSP_* vars."""
+    """``python -m vc_lsp`` at DEBUG into ``log_file``, with the test key, no VC_LSP_* vars of
+    the developer's and a user config folder of its own (no settings file, nothing trusted)."""
     server_env = {k: val for k, val in os.environ.items() if not k.startswith("VC_LSP_")}
     # The usage file goes to the test's folder, never the user's state folder.
     server_env.update({"VISIONCODER_API_KEY": SECRET,
+                       "XDG_CONFIG_HOME": str(log_file.parent / f"{log_file.stem}-config"),
                        "XDG_STATE_HOME": str(log_file.parent / "state"), **(env or {})})
     config = ClientServerConfig(
         server_command=[sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG",
@@ -124,6 +128,11 @@ def options(upstream: FakeUpstream, defaults: dict[str, Any],
     return opts
 
 
+# An explanation shown as a message (actions/explain.py): "app.py, lines 4-8:\n\n...", the one
+# message that is allowed more than a line, as it is the answer itself.
+_EXPLANATION = re.compile(r"[^\n]+, lines? \d+(-\d+)?:\n\n")
+
+
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
@@ -134,6 +143,9 @@ async def stop_and_check_secret(client: LanguageClient, log_file: Path) -> None:
     await client.stop()
     assert SECRET not in _read(log_file)
     assert all(SECRET not in m.message for m in client.messages)
+    too_long = [m.message for m in client.messages if not fits(m.message)
+                and not _EXPLANATION.match(m.message)]
+    assert not too_long, f"messages wider than one 80-column line: {too_long}"
 
 
 def open_doc(client: LanguageClient, uri: str, text: str, language: str = "python",

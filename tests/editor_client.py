@@ -9,7 +9,9 @@ do. Switches reproduce what real clients do differently:
   batched together, and with the user's keystrokes (Neovim's 150 ms ``debounce_text_changes``);
 - ``skip_stale``: a versioned edit older than the buffer is skipped but still answered
   ``applied: true`` (Neovim); without it a stale edit is refused (``applied: false``, VS Code);
-- ``bump(uri)``: the version moves on without a text change or ``didChange`` (``:w`` in Neovim).
+- ``bump(uri)``: the version moves on without a text change or ``didChange`` (``:w`` in Neovim);
+- ``explanation_view``: it declares ``vcLspClient.explanation`` (vc-lsp's Emacs and Vim set-ups)
+  and keeps every ``vc/explanation`` notification in ``explanations``.
 
 Everything is awaited through events (``wait_edits``, ``wait_progress_end``...), never sleeps.
 """
@@ -39,6 +41,8 @@ from tests.conftest import (
     wait_message,
 )
 from tests.fakes.upstream import FakeUpstream
+from vc_lsp.actions.editor import EXPLANATION
+from vc_lsp.config.settings import CLIENT_SECTION
 
 
 @dataclass
@@ -74,6 +78,7 @@ class Editor:
         self.docs: dict[str, EditorDoc] = {}
         self.received: list[Received] = []
         self.shown: list[str] = []
+        self.explanations: list[dict[str, Any]] = []
         self.changes_sent = 0
         self._changed = asyncio.Event()
 
@@ -126,6 +131,11 @@ class Editor:
     async def wait_shown(self, count: int = 1) -> str:
         await self._until(lambda: len(self.shown) >= count)
         return self.shown[count - 1]
+
+    async def wait_explanation(self, test: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """The first ``vc/explanation`` update that passes ``test``."""
+        await self._until(lambda: any(test(e) for e in self.explanations))
+        return next(e for e in self.explanations if test(e))
 
     async def wait_progress_end(self, count: int = 1) -> list[Any]:
         """The reports of the ``count``-th work-done progress, once it has ended."""
@@ -203,6 +213,11 @@ class Editor:
         self._changed.set()
         return types.ShowDocumentResult(success=True)
 
+    def explanation(self, params: Any) -> None:
+        # pygls hands an unknown method's params over as a namedtuple
+        self.explanations.append(params._asdict() if hasattr(params, "_asdict") else params)
+        self._changed.set()
+
     # -- didChange, immediate or debounced ----------------------------------------------------
 
     def _change(self, uri: str, change: types.TextDocumentContentChangePartial, *,
@@ -266,7 +281,8 @@ def opener(upstream: FakeUpstream, tmp_path: Path) -> Opener:
     @asynccontextmanager
     async def open_editor(*, encoding: str = "utf-16", progress: bool = True,
                           show_document: bool = True, settings: dict[str, Any] | None = None,
-                          **switches: Any) -> AsyncIterator[Editor]:
+                          explanation_view: bool = False, **switches: Any
+                          ) -> AsyncIterator[Editor]:
         holder: list[Editor] = []
 
         def factory() -> LanguageClient:
@@ -275,18 +291,23 @@ def opener(upstream: FakeUpstream, tmp_path: Path) -> Opener:
             features[types.WORKSPACE_APPLY_EDIT] = lambda ls, p: holder[0].apply_edit(p)
             features[types.WINDOW_SHOW_DOCUMENT] = lambda ls, p: holder[0].show_document(p)
             register_lsp_features(client, features)
+            client.feature(EXPLANATION)(lambda ls, p: holder[0].explanation(p))
             return client
 
         log_file, temp = _paths(tmp_path)
-        client = await start_server(log_file, {"TMPDIR": str(temp), "XDG_CACHE_HOME": str(temp)},
+        client = await start_server(log_file, {"TMPDIR": str(temp), "XDG_CACHE_HOME": str(temp),
+                                               "VC_LSP_BASE_URL": upstream.base_url},
                                     factory)
         editor = Editor(client, encoding=encoding, **switches)
         holder.append(editor)
         opts = options(upstream, {"actions": {"throttleMs": 0}}, settings)
+        name = "Neovim" if switches.get("skip_stale") else "vc-lsp test editor"
+        if explanation_view:
+            opts = {"vcLsp": opts, CLIENT_SECTION: {"explanation": True}}
         client.init_result = await client.initialize_session(types.InitializeParams(
             capabilities=capabilities(encoding=encoding, inline=False, progress=progress,
                                       show_document=show_document, code_actions=True),
-            initialization_options=opts))
+            client_info=types.ClientInfo(name=name), initialization_options=opts))
         editor.log_file = log_file  # type: ignore[attr-defined]
         try:
             yield editor

@@ -66,19 +66,19 @@ def _dollar(text: str, i: int) -> tuple[str, int]:
     return "$", i + 1
 
 
-def apply(source: str, item: types.CompletionItem) -> str:
-    """``source`` after accepting ``item`` (positions in UTF-16 units on one line)."""
+def apply(source: str, item: types.CompletionItem, encoding: str = "utf-16") -> str:
+    """``source`` after accepting ``item`` (positions in ``encoding``'s code units)."""
     edit = item.text_edit
     assert isinstance(edit, types.TextEdit), "vc-lsp always sends a TextEdit"
     snippet = item.kind == types.CompletionItemKind.Snippet or \
         item.insert_text_format == types.InsertTextFormat.Snippet
     new_text = render_snippet(edit.new_text) if snippet else edit.new_text
-    start = _offset(source, edit.range.start)
-    end = _offset(source, edit.range.end)
+    start = _offset(source, edit.range.start, encoding)
+    end = _offset(source, edit.range.end, encoding)
     return source[:start] + new_text + source[end:]
 
 
-def _offset(source: str, pos: types.Position) -> int:
+def _offset(source: str, pos: types.Position, encoding: str) -> int:
     lines = source.split("\n")
     before = sum(len(line) + 1 for line in lines[:pos.line])
     line = lines[pos.line] if pos.line < len(lines) else ""
@@ -86,5 +86,6 @@ def _offset(source: str, pos: types.Position) -> int:
     for k, ch in enumerate(line):
         if units >= pos.character:
             return before + k
-        units += len(ch.encode("utf-16-le")) // 2
+        units += 1 if encoding == "utf-32" else (
+            len(ch.encode("utf-8")) if encoding == "utf-8" else len(ch.encode("utf-16-le")) // 2)
     return before + len(line)

@@ -57,7 +57,9 @@ class RawServer:
     async def start(cls, log_file: Path, env: dict[str, str] | None = None,
                     level: str = "DEBUG") -> RawServer:
         server_env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
-        server_env.update({"VISIONCODER_API_KEY": SECRET, **(env or {})})
+        server_env.update({"VISIONCODER_API_KEY": SECRET,
+                           "XDG_CONFIG_HOME": str(log_file.parent / f"{log_file.stem}-config"),
+                           **(env or {})})
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "vc_lsp", "--log-level", level, "--log-file", str(log_file),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=server_env,

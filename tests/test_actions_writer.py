@@ -25,6 +25,7 @@ class ScriptedEditor:
         # but reported only with the next keystroke: Eglot after its confirmation prompt)
         self.echo = echo
         self.skip_stale = skip_stale
+        self.silently_skips_stale = skip_stale  # what the writer knows of Neovim
         self.text = TEXT
         self.version = 0
         self.writer: RegionWriter | None = None
@@ -136,15 +137,20 @@ async def test_a_skipped_stale_edit_is_sent_again_without_a_version() -> None:
 
 async def test_an_applied_edit_whose_echo_is_held_back_is_never_written_twice() -> None:
     """Eglot after its y/n prompt: the edit is in the buffer, its didChange comes with the next
-    key. The empty edit at the old version is refused, so the edit is not sent again."""
+    key. An editor that refuses what it skips means "applied" when it says so: the next edit
+    builds on it, unversioned, and the late echo of both confirms them."""
     editor = ScriptedEditor(echo="held")
     writer = writer_for(editor)
-    assert await writer.write("new\n") == Status.UNCONFIRMED
-    assert [(v, len(e)) for v, e in editor.sent] == [(0, 1), (0, 0)]
+    assert await writer.write("new\n") == Status.APPLIED
+    assert [(v, len(e)) for v, e in editor.sent] == [(0, 1)]
     assert editor.text == "head\nnew\ntail\n"  # once, not twice
+    assert await writer.write("new\nnewer\n") == Status.APPLIED
+    assert editor.sent[-1][0] is None  # its version is unknown until the echo
+    assert editor.text == "head\nnew\nnewer\ntail\n"
     keystroke = editor.type(0, "#")
-    assert editor.report([*editor.later.pop(), keystroke]) is True  # ours, then the user's
-    assert writer.current() == "new\n"
+    changes = [change for batch in editor.later for change in batch]
+    assert editor.report([*changes, keystroke]) is True  # ours, then the user's
+    assert writer.current() == "new\nnewer\n" and writer.shown == "new\nnewer\n"
 
 
 async def test_a_refused_edit_after_a_keystroke_is_an_interruption() -> None:

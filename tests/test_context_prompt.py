@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vc_lsp import documents
 from vc_lsp.context import PromptContext, Snippet
 from vc_lsp.context.text import View
+from vc_lsp.documents import Text
 from vc_lsp.inline import prompt
 from vc_lsp.inline.context import GRID, cut
 from vc_lsp.privacy import Redaction
@@ -14,7 +19,7 @@ from vc_lsp.privacy import Redaction
 DOC = "".join(f"line_{i:03d} = compute({i})\n" for i in range(400))
 
 
-def ctx_at(text: str, offset: int, prefix: int = 6000, suffix: int = 2000):
+def ctx_at(text: str | Text, offset: int, prefix: int = 6000, suffix: int = 2000):
     return cut(text, offset, language="python", path="file:///p/src/app.py",
                prefix_chars=prefix, suffix_chars=suffix, shown_path="src/app.py")
 
@@ -86,3 +91,29 @@ def test_secrets_never_reach_the_messages_and_the_marker_survives() -> None:
         body = json.dumps(messages)
         assert "sk-0123456789" not in body and "MIIEvQ" not in body and "AQEFAAS" not in body
         assert prompt.CURSOR_LINE in body and body.count(prompt.HOLE) >= 2
+
+
+_PIECES = ["x", "ab", "    ", "\n", "\n", "\r\n", "\r", "中", "😀", "x" * 40]
+_texts = st.lists(st.sampled_from(_PIECES), max_size=400).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts, st.floats(0, 1), st.integers(0, 300), st.integers(0, 120))
+def test_cutting_a_document_text_equals_cutting_its_string(
+        source: str, where: float, prefix: int, suffix: int) -> None:
+    """A ``Text`` is cut from only the lines around the cursor; the result may not differ."""
+    names = ("BLOCK_TARGET", "BLOCK_MAX", "BLOCK_MIN", "KEEP_JOINED")
+    original = [getattr(documents, name) for name in names]
+    for name, value in zip(names, (3, 5, 2, 0), strict=True):
+        setattr(documents, name, value)
+    try:
+        text = Text("")
+        text.replace(0, 0, source)  # built by an edit: no joined copy to fall back on
+    finally:
+        for name, value in zip(names, original, strict=True):
+            setattr(documents, name, value)
+    assert not text.joined
+    offset = round(where * len(source))
+    if 0 < offset < len(source) and source[offset - 1:offset + 1] == "\r\n":
+        offset -= 1  # LSP offsets never split a CRLF
+    assert ctx_at(text, offset, prefix, suffix) == ctx_at(source, offset, prefix, suffix)

@@ -73,6 +73,30 @@ def test_replacing_by_offsets_matches_string_slicing(start: str,
         assert text.slice(a, a + 7) == model[a:a + 7]
 
 
+def _reference_common(a: str, b: str, cap: int | None) -> tuple[int, int]:
+    short = min(len(a), len(b))
+    prefix = next((i for i in range(short) if a[i] != b[i]), short)
+    prefix = prefix if cap is None else min(prefix, cap)
+    tail = next((i for i in range(short) if a[-1 - i] != b[-1 - i]), short)
+    return prefix, min(tail, short - prefix)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80), texts), max_size=4),
+       st.one_of(st.none(), st.integers(0, 80)))
+def test_common_affixes_of_two_versions_match_the_strings(
+        start: str, edits: list[tuple[int, int, str]], cap: int | None) -> None:
+    """Versions share blocks; ``common`` must still count exactly what the strings share."""
+    old = Text(start)
+    new, model = old.copy(), start
+    for a, b, piece in edits:
+        a, b = sorted((min(a, len(model)), min(b, len(model))))
+        new.replace(a, b, piece)
+        model = model[:a] + piece + model[b:]
+    assert old.common(new, prefix_at_most=cap) == _reference_common(start, model, cap)
+    assert new.common(old, prefix_at_most=cap) == _reference_common(model, start, cap)
+
+
 @settings(max_examples=200, deadline=None)
 @given(texts, st.sampled_from(ENCODINGS))
 def test_positions_and_offsets_round_trip(source: str, encoding: str) -> None:

@@ -40,7 +40,7 @@ async def workspace_session(upstream: FakeUpstream, root: Path, log: Path,
                             settings: dict[str, Any] | None = None
                             ) -> AsyncIterator[LanguageClient]:
     """A server whose workspace folder is ``root``, as an editor opening a project starts it."""
-    client = await start_server(log)
+    client = await start_server(log, {"VC_LSP_BASE_URL": upstream.base_url})
     await client.initialize_session(types.InitializeParams(
         capabilities=capabilities(inline=True, encoding="utf-16"),
         root_uri=root.as_uri(),

@@ -19,8 +19,8 @@ async def _fails_then_recovers(client, upstream: FakeUpstream, fault: Reply, lin
 
 
 @pytest.mark.parametrize(("fault", "words"), [
-    (Reply.error(401, f"Incorrect API key provided: {SECRET}"), "rejected the API key"),
-    (Reply.error(404, "The model `fake-model` does not exist"), "model 'fake-model' is not"),
+    (Reply.error(401, f"Incorrect API key provided: {SECRET}"), "was rejected"),
+    (Reply.error(404, "The model `fake-model` does not exist"), "no model 'fake-model'"),
     (Reply.error(429, retry_after=0), "rate limited"),
     (Reply.error(500), "HTTP 500"),
     (Reply.error(503, "overloaded"), "HTTP 503"),
@@ -101,12 +101,13 @@ async def test_first_token_timeout(lsp, upstream: FakeUpstream) -> None:
     async with lsp(settings={"timeouts": {"firstTokenMs": 200}}) as client:
         open_doc(client, URI, "x = \n")
         await _fails_then_recovers(client, upstream, Reply.text("late", hang=True))
-        message = await wait_message(client, "did not answer in time")
+        message = await wait_message(client, "no answer in time")
         assert "timeouts.firstTokenMs" in message.message
 
 
 async def test_unreachable_endpoint(lsp, upstream: FakeUpstream) -> None:
-    async with lsp(settings={"baseUrl": "http://127.0.0.1:9/v1"}) as client:
+    async with lsp(settings={"baseUrl": "http://127.0.0.1:9/v1"},
+                   env={"VC_LSP_BASE_URL": "http://127.0.0.1:9/v1"}) as client:
         open_doc(client, URI, "x = \n")
         assert await inline_texts(client, URI, 0, 4, invoked=True) == []
-        await wait_message(client, "cannot reach http://127.0.0.1:9/v1")
+        await wait_message(client, "cannot reach 127.0.0.1:9")

@@ -110,7 +110,8 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
         upstream = await FakeUpstream(default=Reply.text("<completion>x = 1</completion>")
                                       ).start()
         server = await RawServer.start(tmp / "server.log", env={
-            "XDG_CACHE_HOME": str(tmp / "cache"), "TMPDIR": str(tmp / "tmp")})
+            "XDG_CACHE_HOME": str(tmp / "cache"), "TMPDIR": str(tmp / "tmp"),
+            "VC_LSP_BASE_URL": upstream.base_url})
         opts = options(upstream, {"inline": {"debounceMs": 0, "completionFallback": "always"},
                                   "actions": {"throttleMs": 0}}, None)
         await server.initialize(opts)
@@ -185,6 +186,12 @@ def seed(draw: st.DrawFn, method: str) -> Any:
         argument = {"uri": doc["uri"], "range": draw(ranges()), "instruction": "tidy"}
         return {"command": draw(st.sampled_from(sorted(COMMANDS))),
                 "arguments": draw(st.sampled_from([[argument], [], [doc["uri"]], [None]]))}
+    if method == "textDocument/copilotInlineEdit":
+        return {"textDocument": {**doc, "version": draw(numbers)}, "position": draw(positions()),
+                "context": {"triggerKind": draw(st.sampled_from([1, 2]))}}
+    if method == "textDocument/didShowInlineEdit":
+        return {"item": {"command": {"title": "x", "command": "vc.nes.accept",
+                                     "arguments": [draw(st.text(max_size=8))]}}}
     if method == "textDocument/didOpen":
         return {"textDocument": {**doc, "languageId": "python", "version": 1,
                                  "text": draw(odd_text())}}
@@ -289,7 +296,7 @@ def calls(draw: st.DrawFn, session_ids: Iterator[int]) -> Example:
 
 REQUESTS = {"textDocument/inlineCompletion", "textDocument/completion",
             "textDocument/codeAction", "workspace/executeCommand", "vc/stats", "vc/why",
-            "vc/usage"}
+            "vc/usage", "textDocument/copilotInlineEdit"}
 
 HEADER_NAMES = [b"Content-Length", b"content-length", b"CONTENT-LENGTH", b"Content-length"]
 EXTRA_HEADERS = [b"", b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n",
@@ -397,4 +404,4 @@ NOTIFICATIONS = {"initialized", "textDocument/didOpen", "textDocument/didChange"
                  "window/workDoneProgress/cancel", "workspace/didChangeWorkspaceFolders",
                  "notebookDocument/didOpen", "notebookDocument/didChange",
                  "notebookDocument/didClose", "textDocument/didShowCompletion",
-                 "textDocument/didPartiallyAcceptCompletion"}
+                 "textDocument/didPartiallyAcceptCompletion", "textDocument/didShowInlineEdit"}

@@ -30,7 +30,8 @@ async def raw(upstream: FakeUpstream, tmp_path: Path) -> AsyncIterator[Start]:
     started: list[RawServer] = []
 
     async def start(*, initialize: bool = True, **settings: Any) -> RawServer:
-        server = await RawServer.start(tmp_path / f"server-{len(started)}.log")
+        server = await RawServer.start(tmp_path / f"server-{len(started)}.log",
+                                       env={"VC_LSP_BASE_URL": upstream.base_url})
         started.append(server)
         if initialize:
             await server.initialize(options(upstream, {"inline": {"debounceMs": 0}}, settings))

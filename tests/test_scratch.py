@@ -140,7 +140,8 @@ async def server(upstream: FakeUpstream, tmp_path: Path) -> AsyncIterator[RawSer
     cache = tmp_path / "cache"
     raw = await RawServer.start(tmp_path / "server.log",
                                 env={"XDG_CACHE_HOME": str(cache),
-                                     "TMPDIR": str(tmp_path / "tmp")})
+                                     "TMPDIR": str(tmp_path / "tmp"),
+                                     "VC_LSP_BASE_URL": upstream.base_url})
     await raw.initialize(options(upstream, {"actions": {"throttleMs": 0}}, None))
     yield raw
     raw.kill()

@@ -261,7 +261,7 @@ def test_a_stream_limit_is_a_protocol_error_not_an_unreachable_endpoint() -> Non
     exc = httpx.LocalProtocolError("Max outbound streams is 100, 100 open")
     err = from_transport(exc, base_url="https://api.example.com/v1", model="m")
     assert isinstance(err, ProtocolFailure)
-    message = err.user_message()
+    message = err.full_message()
     assert "protocol error" in message and "Max outbound streams" in message
     assert "cannot reach" not in message and "network.http2" in message
 

@@ -191,7 +191,7 @@ async def test_custom_ca_is_trusted_and_a_missing_one_is_called_interception(
         await refused.aclose()
     err = info.value
     assert err.intercepted and err.cause == "network"
-    message = err.user_message()
+    message = err.full_message()
     assert "looks intercepted" in message and "network.caBundle" in message
     assert "cannot reach" not in message
     assert len(tls.requests) == 1  # the refused handshake sent nothing, key included
@@ -227,7 +227,7 @@ def test_tls_to_a_plain_http_port_is_named() -> None:
 ])
 def test_connect_failures_by_their_names(cause: BaseException, words: str) -> None:
     err = from_transport(_connect_error(cause), base_url="https://h:8080/v1", model="m")
-    assert isinstance(err, NetworkError) and words in err.user_message()
+    assert isinstance(err, NetworkError) and words in err.full_message()
 
 
 # --- through a CONNECT proxy --------------------------------------------------------------
@@ -263,7 +263,7 @@ async def test_proxy_credentials_are_sent_and_never_shown(tls: FakeUpstream) -> 
         finally:
             await client.aclose()
             await wrong.aclose()
-    message = info.value.user_message()
+    message = info.value.full_message()
     assert "407" in message and "network.proxy" in message
     assert "nope-pw" not in message and "nope-pw" not in redact(str(info.value.proxy))
     assert proxy.tunnels[0].status == 200 and proxy.tunnels[1].status == 407
@@ -318,7 +318,7 @@ async def test_a_redirect_is_reported_and_never_followed_with_the_key(
         finally:
             await client.aclose()
         assert not elsewhere.requests  # the key went nowhere else
-    message = info.value.user_message()
+    message = info.value.full_message()
     assert "redirect" in message and f"{elsewhere.base_url}/login" in message
     assert "login page" in message and "Http://" not in message
 

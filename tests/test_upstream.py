@@ -357,7 +357,7 @@ async def test_a_web_page_is_named_as_one(up: Upstream, ctype: str) -> None:
     client = up.add(httpx.Response(200, headers={"content-type": ctype}, content=page)).client()
     with pytest.raises(NotTheApi) as info:
         await collect(client)
-    message = info.value.user_message()
+    message = info.value.full_message()
     assert "web page" in message and "Wi-Fi login" in message and "login page" in message
     assert "Content-Type" not in message and info.value.cause == "network"
 
@@ -380,7 +380,7 @@ async def test_401_names_the_variable_never_the_key(up: Upstream) -> None:
         await collect(client)
     err = info.value
     assert err.key_set is True and err.key_env == KEY_ENV
-    message = err.user_message()
+    message = err.full_message()
     assert KEY_ENV in message and "rejected the API key" in message
     assert KEY not in message and KEY not in str(err) and KEY not in err.detail
 
@@ -402,7 +402,8 @@ async def test_404_is_model_not_found(up: Upstream) -> None:
     with pytest.raises(ModelNotFound) as info:
         await collect(client, req(model="nope"))
     assert info.value.model == "nope"
-    assert "model 'nope' is not available" in info.value.user_message()
+    assert "no model 'nope'" in info.value.user_message()
+    assert "model 'nope' is not available" in info.value.full_message()
 
 
 async def test_400_unknown_model_message_is_model_not_found(up: Upstream) -> None:
@@ -502,7 +503,7 @@ async def test_400_naming_nothing_is_bad_request_without_retry(up: Upstream) -> 
     with pytest.raises(BadRequest) as info:
         await collect(client, req(max_tokens=5, temperature=0.1))
     assert len(up.requests) == 1
-    assert "refused the request" in info.value.user_message()
+    assert "refused the request" in info.value.full_message()
 
 
 async def test_400_retry_happens_only_once(up: Upstream) -> None:
@@ -603,7 +604,7 @@ async def test_first_token_timeout_when_body_never_comes(up: Upstream) -> None:
     with pytest.raises(UpstreamTimeout) as info:
         await collect(client)
     assert info.value.setting == "timeouts.firstTokenMs"
-    assert "'timeouts.firstTokenMs'" in info.value.user_message()
+    assert "'timeouts.firstTokenMs'" in info.value.full_message()
     assert "0.05 s" in info.value.detail
     assert body.closed
 
@@ -665,7 +666,7 @@ async def test_transport_failures(up: Upstream, exc: Exception, kind: type[Upstr
         await collect(client)
     if setting:
         assert getattr(info.value, "setting", None) == setting
-    assert BASE in info.value.user_message()
+    assert BASE in info.value.full_message()
 
 
 # --- a server that ignores "stream": true -------------------------------------------------
@@ -792,7 +793,7 @@ async def test_models_errors(up: Upstream) -> None:
         await client.models(client.settings)
     with pytest.raises(ModelNotFound) as info:
         await client.models(client.settings)
-    assert "'baseUrl'" in info.value.user_message()  # no model to blame: the URL is wrong
+    assert "'baseUrl'" in info.value.full_message()  # no model to blame: the URL is wrong
 
 
 # --- 503 Retry-After, redirects, and messages that read as sentences ----------------------
@@ -803,7 +804,7 @@ async def test_503_with_retry_after_pauses_like_a_429(up: Upstream) -> None:
     with pytest.raises(ServerError) as info:
         await collect(client)
     assert info.value.retry_after == 30 and "Pausing requests for 30 s" in (
-        info.value.user_message())
+        info.value.full_message())
     with pytest.raises(ServerError) as again:
         await collect(client)
     assert again.value.retry_after is not None and 0 < again.value.retry_after <= 30
@@ -828,7 +829,7 @@ async def test_a_redirect_is_not_followed(up: Upstream, status: int) -> None:
     with pytest.raises(NotTheApi) as info:
         await collect(client)
     assert len(up.requests) == 1
-    assert "https://portal.example/login" in info.value.user_message()
+    assert "https://portal.example/login" in info.value.full_message()
 
 
 async def test_an_html_error_page_is_not_blamed_on_the_key(up: Upstream) -> None:
@@ -837,8 +838,8 @@ async def test_an_html_error_page_is_not_blamed_on_the_key(up: Upstream) -> None
                                    headers={"content-type": "text/html"})).client()
     with pytest.raises(NotTheApi) as info:
         await collect(client)
-    assert "Access denied by policy" in info.value.user_message()
-    assert "API key" not in info.value.user_message()
+    assert "Access denied by policy" in info.value.full_message()
+    assert "API key" not in info.value.full_message()
 
 
 async def test_models_answered_by_a_web_page(up: Upstream) -> None:

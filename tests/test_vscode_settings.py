@@ -16,7 +16,7 @@ VSCODE = ROOT / "editors" / "vscode"
 SCHEMA: dict[str, Any] = json.loads((ROOT / "vc_lsp" / "settings.schema.json").read_text("utf-8"))
 PACKAGE: dict[str, Any] = json.loads((VSCODE / "package.json").read_text("utf-8"))
 COPIED = ("type", "default", "items", "minimum", "maximum", "enum", "pattern", "minLength",
-          "description")
+          "scope", "description")
 FIX = "run `npm run sync-settings` in editors/vscode and commit package.json"
 
 

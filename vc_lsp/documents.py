@@ -14,9 +14,10 @@ place, so a snapshot shares them with the live document at the cost of copying t
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, AnyStr
 
 from lsprotocol import types
 from pygls import uris
@@ -27,6 +28,7 @@ from .lines import split_lines, strip_break
 BLOCK_TARGET = 256  # lines per block after a split
 BLOCK_MAX = 512
 BLOCK_MIN = 64
+KEEP_JOINED = 4096  # below this size an edit keeps the joined text up to date too
 _UTF8, _UTF16 = types.PositionEncodingKind.Utf8.value, types.PositionEncodingKind.Utf16.value
 
 
@@ -35,6 +37,33 @@ def file_name(uri: str) -> str:
     path = uris.to_fs_path(uri)
     name = os.path.basename(path) if path else uri.rstrip("/").rsplit("/", 1)[-1]
     return name or uri
+
+
+def common_affixes(old: AnyStr, new: AnyStr) -> tuple[int, int]:
+    """Lengths of the common prefix and (non-overlapping) common suffix of two texts.
+
+    Binary search over slice comparisons: a few memcmp calls instead of a Python loop over
+    every character.
+    """
+    limit = min(len(old), len(new))
+    low, high = 0, limit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if old[low:mid] == new[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    prefix = low
+    limit -= prefix
+    low, high = 0, limit
+    n_old, n_new = len(old), len(new)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if old[n_old - mid:n_old - low] == new[n_new - mid:n_new - low]:
+            low = mid
+        else:
+            high = mid - 1
+    return prefix, low
 
 
 # -- columns: client units <-> code points on one line ------------------------------------------
@@ -67,36 +96,35 @@ def index_of(text: str, column: int, encoding: str) -> int:
 class Text:
     """Immutable-block text: lines with their breaks, in blocks, with per-block sums."""
 
-    __slots__ = ("_blocks", "_char_starts", "_chars", "_line_starts", "_source")
+    __slots__ = ("_blocks", "_cell", "_char_starts", "_chars", "_line_starts", "_offsets")
 
     def __init__(self, source: str = "") -> None:
         lines = split_lines(source)
         self._set_blocks([tuple(lines[i:i + BLOCK_TARGET])
                           for i in range(0, len(lines), BLOCK_TARGET)] or [()])
-        self._source: str | None = source
+        # The joined text, shared by every copy of this version: whoever needs it first joins
+        # it once, and every copy sees the same string (identity checks stay cheap).
+        self._cell: list[str | None] = [source]
 
     def _set_blocks(self, blocks: list[tuple[str, ...]]) -> None:
         self._blocks = blocks
         self._chars = [sum(map(len, b)) for b in blocks]
+        self._offsets: list[list[int] | None] = [None] * len(blocks)
         self._reindex()
 
     def _reindex(self) -> None:
-        line_starts, char_starts, lines, chars = [], [], 0, 0
-        for block, size in zip(self._blocks, self._chars, strict=True):
-            line_starts.append(lines)
-            char_starts.append(chars)
-            lines += len(block)
-            chars += size
-        self._line_starts, self._char_starts = line_starts, char_starts
+        self._line_starts = list(itertools.accumulate(map(len, self._blocks[:-1]), initial=0))
+        self._char_starts = list(itertools.accumulate(self._chars[:-1], initial=0))
 
     def copy(self) -> Text:
         """A snapshot: the blocks are shared (they are never changed in place)."""
         out = Text.__new__(Text)
         out._blocks = list(self._blocks)
         out._chars = list(self._chars)
+        out._offsets = list(self._offsets)
         out._line_starts = list(self._line_starts)
         out._char_starts = list(self._char_starts)
-        out._source = self._source
+        out._cell = self._cell
         return out
 
     # -- reading ---------------------------------------------------------------------------
@@ -111,9 +139,19 @@ class Text:
 
     @property
     def source(self) -> str:
-        if self._source is None:
-            self._source = "".join("".join(block) for block in self._blocks)
-        return self._source
+        joined = self._cell[0]
+        if joined is None:
+            joined = self._cell[0] = "".join("".join(block) for block in self._blocks)
+        return joined
+
+    def same(self, other: Text) -> bool:
+        """Whether ``other`` is this text at the same version (a copy nothing changed since)."""
+        return self._cell is other._cell
+
+    @property
+    def joined(self) -> bool:
+        """Whether the whole text is at hand without joining it."""
+        return self._cell[0] is not None
 
     def _locate_line(self, line: int) -> tuple[int, int]:
         b = bisect.bisect_right(self._line_starts, line) - 1
@@ -131,7 +169,7 @@ class Text:
         if line >= self.line_count:
             return len(self)
         b, k = self._locate_line(max(line, 0))
-        return self._char_starts[b] + sum(map(len, self._blocks[b][:k]))
+        return self._char_starts[b] + self._starts_in(b)[k]
 
     def line_at(self, offset: int) -> int:
         """The line that holds ``offset`` (the end of a final line break: the line past it)."""
@@ -139,17 +177,23 @@ class Text:
         b = bisect.bisect_right(self._char_starts, offset) - 1
         while b > 0 and not self._blocks[b]:
             b -= 1
-        pos = self._char_starts[b]
-        for k, text in enumerate(self._blocks[b]):
-            if offset < pos + len(text):
-                return self._line_starts[b] + k
-            pos += len(text)
-        return self._line_starts[b] + len(self._blocks[b])
+        k = bisect.bisect_right(self._starts_in(b), offset - self._char_starts[b]) - 1
+        return self._line_starts[b] + min(k, len(self._blocks[b]))
+
+    def _starts_in(self, b: int) -> list[int]:
+        """Where each line of block ``b`` starts within it (and where the block ends), made
+        the first time a position in the block is asked for."""
+        starts = self._offsets[b]
+        if starts is None:
+            starts = self._offsets[b] = list(itertools.accumulate(map(len, self._blocks[b]),
+                                                                  initial=0))
+        return starts
 
     def slice(self, start: int, end: int) -> str:
         """``source[start:end]`` without joining the whole text."""
-        if self._source is not None:
-            return self._source[start:end]
+        joined = self._cell[0]
+        if joined is not None:
+            return joined[start:end]
         start, end = max(start, 0), min(end, len(self))
         if start >= end:
             return ""
@@ -172,10 +216,51 @@ class Text:
         old = "".join(self.line(n) for n in range(first, last + 1))
         new = old[:start - base] + text + old[end - base:]
         self._splice(first, last + 1, split_lines(new))
-        if self._source is not None and len(self._source) < 4096:
-            self._source = self._source[:start] + text + self._source[end:]
+        joined = self._cell[0]
+        small = joined is not None and len(joined) < KEEP_JOINED
+        self._cell = [joined[:start] + text + joined[end:] if small and joined is not None
+                      else None]
+
+    def common(self, other: Text, *, prefix_at_most: int | None = None) -> tuple[int, int]:
+        """Lengths of the common prefix (at most ``prefix_at_most``) and the non-overlapping
+        common suffix of the two texts, found block by block: blocks two versions share are
+        the same object, so this costs the blocks and lines that differ, not the document."""
+        short = min(len(self), len(other))
+        if self is other or self._blocks is other._blocks or self.same(other):
+            prefix = short
         else:
-            self._source = None
+            prefix = min(self._prefix_with(other), short)
+        if prefix_at_most is not None:
+            prefix = min(prefix, max(prefix_at_most, 0))
+        if prefix == short:
+            return prefix, 0
+        return prefix, min(self._suffix_with(other), short - prefix)
+
+    def _prefix_with(self, other: Text) -> int:
+        a, b = self._blocks, other._blocks
+        i = 0
+        while i < min(len(a), len(b)) and a[i] is b[i]:
+            i += 1
+        chars = self._char_starts[i] if i < len(a) else len(self)
+        for mine, theirs in zip(itertools.chain.from_iterable(a[i:]),
+                                itertools.chain.from_iterable(b[i:]), strict=False):
+            if mine != theirs:
+                return chars + common_affixes(mine, theirs)[0]
+            chars += len(mine)
+        return chars
+
+    def _suffix_with(self, other: Text) -> int:
+        a, b = self._blocks, other._blocks
+        j = 0
+        while j < min(len(a), len(b)) and a[-1 - j] is b[-1 - j]:
+            j += 1
+        chars = len(self) - self._char_starts[len(a) - j] if j else 0
+        for mine, theirs in zip(_backwards(a[:len(a) - j]), _backwards(b[:len(b) - j]),
+                                strict=False):
+            if mine != theirs:
+                return chars + _common_tail(mine, theirs)
+            chars += len(mine)
+        return chars
 
     def _splice(self, first: int, stop: int, lines: list[str]) -> None:
         """Lines ``[first, stop)`` become ``lines``; only the blocks they span are rebuilt."""
@@ -194,9 +279,18 @@ class Text:
         new_blocks = [b for b in new_blocks if b]
         self._blocks[b0:b1 + 1] = new_blocks
         self._chars[b0:b1 + 1] = [sum(map(len, b)) for b in new_blocks]
+        self._offsets[b0:b1 + 1] = [None] * len(new_blocks)
         if not self._blocks:
-            self._blocks, self._chars = [()], [0]
+            self._blocks, self._chars, self._offsets = [()], [0], [None]
         self._reindex()
+
+
+def _backwards(blocks: list[tuple[str, ...]]) -> Iterator[str]:
+    return itertools.chain.from_iterable(reversed(block) for block in reversed(blocks))
+
+
+def _common_tail(a: str, b: str) -> int:
+    return common_affixes(a[::-1], b[::-1])[0]
 
 
 def _chunked(lines: Sequence[str]) -> list[tuple[str, ...]]:

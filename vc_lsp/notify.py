@@ -26,16 +26,18 @@ class Notifier:
         self._last: dict[str, float] = {}
 
     def warn_once(self, cause: str, message: str,
-             kind: types.MessageType = types.MessageType.Warning) -> bool:
-        """Show ``message`` unless ``cause`` was shown within the last minute; True if shown."""
+                  kind: types.MessageType = types.MessageType.Warning, *,
+                  details: str = "") -> bool:
+        """Show ``message`` unless ``cause`` was shown within the last minute; True if shown.
+        ``details`` (the whole story, longer than a line) goes to the log instead."""
         message = redact(message)
         now = self._clock()
         last = self._last.get(cause)
         if last is not None and now - last < REPEAT_AFTER_S:
-            log.debug("suppressed repeat (%s): %s", cause, message)
+            log.debug("suppressed repeat (%s): %s", cause, redact(details or message))
             return False
         self._last[cause] = now
-        log.warning("%s", message)
+        log.warning("%s", redact(details or message))
         self._show(message, kind)
         return True
 
@@ -54,7 +56,7 @@ class Notifier:
         cause = err.cause
         if isinstance(err, ModelNotFound) and err.model:
             cause = f"{cause}:{err.model}"  # two missing models are two problems to fix
-        return self.warn_once(cause, err.user_message(), kind)
+        return self.warn_once(cause, err.user_message(), kind, details=err.full_message())
 
     def forget(self) -> None:
         """After a settings change the user should hear about a still-broken setup again."""

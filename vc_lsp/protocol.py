@@ -240,7 +240,10 @@ class VcProtocol(LanguageServerProtocol):
         future = super().send_request(method, params, callback, msg_id)
 
         def done(f: Future[Any]) -> None:
-            if f.cancelled() and self._request_futures.get(msg_id) is f:
+            # Not while shutting down: pygls cancels every pending future in a loop over the
+            # dict, and this callback runs inside ``cancel()`` (a concurrent future's does).
+            if f.cancelled() and not self.shutdown_received \
+                    and self._request_futures.get(msg_id) is f:
                 self._request_futures.pop(msg_id, None)
                 self._result_types.pop(msg_id, None)
 

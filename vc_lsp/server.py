@@ -17,9 +17,13 @@ from pygls.lsp.server import LanguageServer
 from . import __version__
 from .actions.service import ActionService
 from .config import Settings, SettingsStore
+from .config.layers import user_file
+from .config.trust import EndpointTrust, is_loopback
 from .context import ContextService
 from .feature import Feature
 from .inline.service import InlineCompleter
+from .messages import fit
+from .nes import NextEditService
 from .notify import Notifier
 from .protocol import VcProtocol
 from .redact import redact, remember_env_secret
@@ -39,12 +43,15 @@ class VcServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("vc-lsp", __version__, protocol_cls=VcProtocol)
-        self.settings_store = SettingsStore()
+        self.settings_store = SettingsStore(user=user_file())
+        if self.settings_store.user_problem:
+            log.warning("%s", self.settings_store.user_problem)
         self.settings_ready = asyncio.Event()
         self.settings_ready.set()
+        self.client_name = ""  # clientInfo.name from initialize: some editors need adapting to
         self.notifier = Notifier(self._show)
         self.work = Work()
-        self.upstream = UpstreamClient(self.settings_store.current)
+        self.upstream = UpstreamClient(self.settings_store.current, key_allowed=self._key_allowed)
         self.features: list[Feature] = []
         # Order matters once: the actions see a change before the context's edit history
         # does, so they can mark their own edit's echo as not the user's.
@@ -54,13 +61,19 @@ class VcServer(LanguageServer):
         self.actions = self.add_feature(ActionService(self, self.upstream, self.work,
                                                       self.notifier, context=self.context))
         self.add_feature(self.context)
+        # After the context: a prediction starts from the edit history's view of the change.
+        self.nes = self.add_feature(NextEditService(
+            self.upstream, self.work, self.notifier, self.context, self.settings_store.current,
+            stats=self.inline.stats))
+        self.inline.next_edit = self.nes.inline_items
         # What the user is told (status, why an answer was empty) and what it cost (the usage
         # ledger): both watch every upstream call. The ledger goes last, so that its shutdown
         # writes what the others recorded while they ended.
         self.usage = Ledger(self.work)
         self.acceptance = Acceptance(self.usage)
         self.status = self.add_feature(StatusService(self, self.work, self.usage,
-                                                     self.acceptance, context=self.context))
+                                                     self.acceptance, context=self.context,
+                                                     joins=self.inline.joining))
         self.add_feature(self.usage)
         self.upstream.observe(self.status)
         self.upstream.observe(self.usage)
@@ -69,6 +82,9 @@ class VcServer(LanguageServer):
         """Register a feature's lifecycle hooks; the one step a new feature needs here."""
         self.features.append(feature)
         return feature
+
+    def _key_allowed(self, s: Settings) -> bool:
+        return EndpointTrust(self.settings_store.set_up).allows(s)
 
     def _roots(self) -> list[str]:
         """The workspace folders (for paths shown to the model and for imports)."""
@@ -89,9 +105,15 @@ class VcServer(LanguageServer):
     def apply_settings(self, layer: str, raw: Any) -> None:
         """Rebuild settings from a new layer, tell the user about new problems, retune."""
         for problem in self.settings_store.update(layer, raw):  # each new problem, once
-            self.notifier.say(f"vc-lsp: {problem}", types.MessageType.Warning)
+            log.warning("setting: %s", redact(problem))  # the whole of it; the editor gets a line
+            self.notifier.say(f"vc-lsp: {self.settings_store.brief(problem)}",
+                              types.MessageType.Warning)
         current = self.settings_store.current
         remember_env_secret(current.api_key_env)  # scrub a newly named key from logs
+        if current.base_url.startswith("http://") and not is_loopback(current.base_url):
+            host = current.base_url.split("://", 1)[1].split("/", 1)[0]
+            self.notifier.warn_once(f"http:{host}", fit(
+                "vc-lsp: plain http to {host}: code and key travel unencrypted", host=host))
         self.upstream.configure(current)
         for feature in self.features:
             feature.on_settings(current)

@@ -7,20 +7,24 @@ until it ends and its failure is logged instead of lost. Work that belongs to a 
 ========  ===========================================================================
 kind      stopped by
 ========  ===========================================================================
-INLINE    a newer completion request in the same document (superseded), any
-          ``didChange`` or ``didClose`` of the document, shutdown, ``$/cancelRequest``
-          (the handler that waits on it is cancelled and cancels it)
+INLINE    a newer completion request in the same document (superseded), a ``didChange``
+          (unless it typed what the stream already wrote: ``Job.survives``), ``didClose``
+          of the document, shutdown, ``$/cancelRequest`` (the handler that waits on it is
+          cancelled and cancels it)
 EDIT      its own session: typing that its writer tells from the edit's echo, a
           cancelled progress; ``vc.cancel``; a newer edit in the same document;
           ``didClose``; shutdown
 EXPLAIN   ``vc.cancel``; a cancelled progress; ``didClose`` of the explained document or
           of the explanation; shutdown (never typing, never another explanation)
+NES       a newer prediction in the same document (superseded), any ``didChange`` or
+          ``didClose`` of the document, ``nes.enabled`` turned off, shutdown; never a
+          ``$/cancelRequest`` (requests only wait for it: the prediction is the document's)
 (none)    shutdown only (the start-up check, configuration pulls, session readers)
 ========  ===========================================================================
 
-Stopping an INLINE job cancels its task, which closes its HTTP stream. Stopping an EDIT or
-EXPLAIN job calls its session's ``cancel``: the session hangs up the upstream itself and then
-restores or finishes the region, so the job's task ends on its own shortly after. A job is
+Stopping an INLINE or NES job cancels its task, which closes its HTTP stream. Stopping an
+EDIT or EXPLAIN job calls its session's ``cancel``: the session hangs up the upstream itself and
+then restores or finishes the region, so the job's task ends on its own shortly after. A job is
 stopped once, whoever asks first: a second cancellation would land in the first one's hang-up
 and leave the connection open and the model generating.
 """
@@ -31,9 +35,12 @@ import asyncio
 import enum
 import logging
 from collections.abc import Callable, Coroutine, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .redact import redact
+
+if TYPE_CHECKING:
+    from .documents import Text
 
 log = logging.getLogger(__name__)
 SHUTDOWN_WAIT_S = 2.0
@@ -43,9 +50,10 @@ class Kind(enum.Enum):
     INLINE = "inline"
     EDIT = "edit"
     EXPLAIN = "explain"
+    NES = "nes"  # a next-edit prediction
 
 
-STOPPED_BY_TYPING = frozenset({Kind.INLINE})
+STOPPED_BY_TYPING = frozenset({Kind.INLINE, Kind.NES})
 
 
 class Job:
@@ -62,6 +70,8 @@ class Job:
         self.stop_reason = ""  # who stopped it ("superseded", "document changed", ...)
         self._work = work
         self._stop: Callable[[], None] | None = None
+        # Whether the job may run on through a change that made this text (typing along).
+        self.survives: Callable[[Text], bool] | None = None
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         self.task = self._work.run_task(coro, self.name, job=self)
@@ -147,9 +157,15 @@ class Work:
 
     # -- the events of the table -------------------------------------------------------------
 
-    def on_change(self, uri: str) -> None:
-        for kind in STOPPED_BY_TYPING:
-            self.stop(uri, kind, reason="document changed")
+    def on_change(self, uri: str, text: Text | None = None) -> None:
+        """``uri`` changed to ``text``: stop what typing stops, except what survives it."""
+        for job in self.jobs(uri):
+            if job.kind not in STOPPED_BY_TYPING:
+                continue
+            if text is not None and job.survives is not None and job.survives(text):
+                log.debug("%s goes on: the user typed what it wrote", job.name)
+                continue
+            job.stop("document changed")
 
     def on_close(self, uri: str) -> None:
         self.stop(uri, reason="document closed")

@@ -10,6 +10,8 @@
 ;; Eglot runs one server per buffer, so vc-lsp is registered for `vc-lsp-eglot-modes' only
 ;; (see the README for a multiplexer that lifts that limit), and its streamed edits are applied
 ;; without Eglot's y/n for each one (`vc-lsp-eglot-confirm-edits').
+;; With either client, an explanation fills in the `*vc-lsp explanation*' buffer while the
+;; model writes it (neither Eglot 1.9 nor lsp-mode 8 can open a document for a server).
 
 ;;; Code:
 
@@ -48,6 +50,10 @@ nil (the default) applies them as they stream in.  Eglot's own
 still applies to your other servers."
   :type 'boolean)
 
+(defconst vc-lsp--client-options '(:explanation t)
+  "What vc-lsp.el shows itself, sent as initializationOptions.vcLspClient.
+The server then streams explanations as `vc/explanation' notifications.")
+
 ;;;; lsp-mode
 
 (declare-function lsp-register-client "lsp-mode")
@@ -72,7 +78,21 @@ still applies to your other servers."
   "The vcLsp section for lsp-mode: completion items if it has no ghost text."
   (list :vcLsp (vc-lsp--merge vc-lsp-settings
                               (list :inline (list :completionFallback
-                                                  (if (vc-lsp--lsp-inline-p) "never" "always"))))))
+                                                  (if (vc-lsp--lsp-inline-p) "never" "always"))))
+        :vcLspClient vc-lsp--client-options))
+
+(defun vc-lsp--get (params key)
+  "KEY of PARAMS, as lsp-mode parsed them (a hash table or a plist)."
+  (if (hash-table-p params)
+      (gethash key params)
+    (plist-get params (intern (concat ":" key)))))
+
+(defun vc-lsp--lsp-explanation (workspace params)
+  "lsp-mode's handler of vc-lsp's `vc/explanation' notification from WORKSPACE."
+  (vc-lsp--explanation (cons 'lsp workspace)
+                       (vc-lsp--get params "id") (vc-lsp--get params "title")
+                       (vc-lsp--get params "text") (eq (vc-lsp--get params "done") t)
+                       (vc-lsp--get params "stopped")))
 
 (with-eval-after-load 'lsp-mode
   (lsp-register-client
@@ -82,6 +102,9 @@ still applies to your other servers."
     :add-on? t                            ; next to your language server, not instead of it
     :priority -2
     :server-id 'vc-lsp
+    :notification-handlers (let ((handlers (make-hash-table :test #'equal)))
+                             (puthash "vc/explanation" #'vc-lsp--lsp-explanation handlers)
+                             handlers)
     ;; With ghost text (lsp-mode 9+) no completion items, so a suggestion does not show twice;
     ;; lsp-mode 8 has no inline completion, so the suggestions come as completion items.
     :initialization-options #'vc-lsp--lsp-initialization-options)))
@@ -115,7 +138,9 @@ still applies to your other servers."
 
 (defun vc-lsp-eglot-contact (&optional _interactive)
   "How Eglot starts vc-lsp: its own server class, so its edits need no y/n each."
-  `(vc-lsp-eglot-server ,@vc-lsp-command :initializationOptions (:vcLsp ,vc-lsp-settings)))
+  `(vc-lsp-eglot-server ,@vc-lsp-command
+                        :initializationOptions (:vcLsp ,vc-lsp-settings
+                                                :vcLspClient ,vc-lsp--client-options)))
 
 (defun vc-lsp--eglot-register (modes)
   "Make Eglot start vc-lsp in MODES, before its own servers for them."
@@ -140,9 +165,126 @@ still applies to your other servers."
         ((_server vc-lsp-eglot-server) (_method (eql workspace/applyEdit)) &rest _)
         "vc-lsp's streamed edits: asked about only if `vc-lsp-eglot-confirm-edits'."
         (let ((eglot-confirm-server-initiated-edits (and vc-lsp-eglot-confirm-edits 'confirm)))
-          (cl-call-next-method))))
+          (cl-call-next-method)))
+      (cl-defmethod eglot-handle-notification
+        ((server vc-lsp-eglot-server) (_method (eql vc/explanation))
+         &key id title text done stopped &allow-other-keys)
+        "vc-lsp's explanation so far, shown in the `*vc-lsp explanation*' buffer."
+        (vc-lsp--explanation (cons 'eglot server) id title text (eq done t) stopped)))
    t)
   (vc-lsp--eglot-register vc-lsp-eglot-modes))
+
+;;;; Explanations (both clients)
+
+(declare-function markdown-view-mode "markdown-mode")
+
+(defconst vc-lsp-explanation-buffer "*vc-lsp explanation*")
+
+(defvar vc-lsp--explanation-closed nil
+  "The id of the explanation whose buffer was closed: its last updates are ignored.")
+
+(defvar-local vc-lsp--explanation-id nil)
+(defvar-local vc-lsp--explanation-done nil)
+(defvar-local vc-lsp--explanation-connection nil)
+
+(defvar vc-lsp-explanation-mode-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map (kbd "q") #'vc-lsp-explanation-quit)
+    (define-key map (kbd "C-c C-k") #'vc-lsp-explanation-stop)
+    map)
+  "Keys in the explanation buffer.")
+
+(define-minor-mode vc-lsp-explanation-mode
+  "Keys of the `*vc-lsp explanation*' buffer.
+\\<vc-lsp-explanation-mode-map>\\[vc-lsp-explanation-stop] stops the explanation.
+\\[vc-lsp-explanation-quit] closes the buffer and stops it."
+  :keymap vc-lsp-explanation-mode-map
+  (add-hook 'kill-buffer-hook #'vc-lsp--explanation-killed nil t))
+
+(defun vc-lsp--explanation-cancel (&optional forget)
+  "Ask the server to stop this buffer's explanation if it still streams.
+With FORGET, its last updates are dropped instead of shown."
+  (when (and vc-lsp--explanation-id (not vc-lsp--explanation-done)
+             vc-lsp--explanation-connection)
+    (setq vc-lsp--explanation-done t)
+    (ignore-errors
+      (vc-lsp--send vc-lsp--explanation-connection "vc.cancel"
+                    (list :uri vc-lsp--explanation-id))))
+  (when forget
+    (setq vc-lsp--explanation-closed vc-lsp--explanation-id)))
+
+(defun vc-lsp--explanation-killed ()
+  (vc-lsp--explanation-cancel t))
+
+(defun vc-lsp-explanation-stop ()
+  "Stop the explanation streaming into this buffer."
+  (interactive)
+  (vc-lsp--explanation-cancel))
+
+(defun vc-lsp-explanation-quit ()
+  "Close the explanation (stopping it if it still streams)."
+  (interactive)
+  (quit-window t))
+
+(defun vc-lsp--explanation-setup ()
+  "Make this a fresh explanation buffer: Markdown to read, keys to stop and close."
+  (let ((inhibit-read-only t))
+    (erase-buffer))
+  (if (and (require 'markdown-mode nil t) (fboundp 'markdown-view-mode))
+      (progn
+        ;; Without your Markdown hooks: one that starts a language server must not run here.
+        (delay-mode-hooks (markdown-view-mode))
+        (font-lock-mode 1))
+    (special-mode))
+  (visual-line-mode 1)
+  (vc-lsp-explanation-mode 1))
+
+(defun vc-lsp--explanation-replace (text)
+  "Make the buffer read TEXT, appending when TEXT only adds to it."
+  (let ((inhibit-read-only t)
+        (old (buffer-substring-no-properties (point-min) (point-max))))
+    (cond
+     ((string= old text))
+     ((string-prefix-p old text)
+      (save-excursion
+        (goto-char (point-max))
+        (insert (substring text (length old)))))
+     (t
+      (let ((line (line-number-at-pos)))
+        (erase-buffer)
+        (insert text)
+        (goto-char (point-min))
+        (forward-line (1- line)))))))
+
+(defun vc-lsp--explanation (connection id title text done stopped)
+  "Show one `vc/explanation' update from CONNECTION.
+ID names the explanation, TITLE the code it explains; TEXT is the
+explanation so far, DONE says it is over and STOPPED why it stopped
+early, if it did."
+  (unless (equal id vc-lsp--explanation-closed)
+    (let ((buffer (get-buffer vc-lsp-explanation-buffer))
+          (fresh nil))
+      (unless (and buffer (equal (buffer-local-value 'vc-lsp--explanation-id buffer) id))
+        (when buffer                    ; a newer explanation replaces one still streaming
+          (with-current-buffer buffer (vc-lsp--explanation-cancel t)))
+        (setq buffer (get-buffer-create vc-lsp-explanation-buffer)
+              fresh t)
+        (with-current-buffer buffer
+          (vc-lsp--explanation-setup)
+          (setq vc-lsp--explanation-id id
+                vc-lsp--explanation-connection connection)))
+      (with-current-buffer buffer
+        (vc-lsp--explanation-replace (or text ""))
+        (set-buffer-modified-p nil)     ; nothing to save: closing it loses nothing
+        (setq vc-lsp--explanation-done done)
+        (setq header-line-format
+              (format " %s: %s" title
+                      (cond ((and done stopped) (format "stopped (%s)" stopped))
+                            (done "done; q closes")
+                            (t "explaining...; C-c C-k stops, q closes")))))
+      (when (or fresh (not (get-buffer-window buffer t)))
+        (unless (and done (not fresh))   ; closed windows stay closed once it is over
+          (display-buffer buffer '(nil (inhibit-same-window . t))))))))
 
 ;;;; Commands (both clients)
 
@@ -162,22 +304,34 @@ With an empty range the server takes the enclosing block."
       (lsp--buffer-uri)
     (plist-get (eglot--TextDocumentIdentifier) :uri)))
 
-(defun vc-lsp--execute (command argument)
-  "Send workspace/executeCommand COMMAND with one ARGUMENT object to vc-lsp only."
+(defun vc-lsp--connection ()
+  "vc-lsp's connection in this buffer: (lsp . WORKSPACE) or (eglot . SERVER)."
+  (if-let ((workspace (vc-lsp--lsp-workspace)))
+      (cons 'lsp workspace)
+    (let ((server (and (fboundp 'eglot-current-server) (eglot-current-server))))
+      (unless server
+        (user-error "vc-lsp: not running in this buffer (M-x lsp or M-x eglot)"))
+      (cons 'eglot server))))
+
+(defun vc-lsp--send (connection command argument)
+  "Send workspace/executeCommand COMMAND with one ARGUMENT through CONNECTION."
   (let ((params (list :command command :arguments (vector argument)))
         (on-error (lambda (err)
                     (message "vc-lsp: %s" (if (listp err) (plist-get err :message) err)))))
-    (if-let ((workspace (vc-lsp--lsp-workspace)))
-        (let ((lsp--cur-workspace workspace))
+    (if (eq (car connection) 'lsp)
+        (let ((lsp--cur-workspace (cdr connection)))
           (lsp-request-async "workspace/executeCommand" params #'ignore
                              :error-handler on-error :mode 'detached))
-      (let ((server (and (fboundp 'eglot-current-server) (eglot-current-server))))
-        (unless server
-          (user-error "vc-lsp: not running in this buffer (M-x lsp or M-x eglot)"))
-        (eglot--signal-textDocument/didChange)   ; the server must see what you just typed
-        (jsonrpc-async-request server :workspace/executeCommand params
-                               :success-fn #'ignore
-                               :error-fn on-error)))))
+      (jsonrpc-async-request (cdr connection) :workspace/executeCommand params
+                             :success-fn #'ignore
+                             :error-fn on-error))))
+
+(defun vc-lsp--execute (command argument)
+  "Send workspace/executeCommand COMMAND with one ARGUMENT object to vc-lsp only."
+  (let ((connection (vc-lsp--connection)))
+    (when (eq (car connection) 'eglot)
+      (eglot--signal-textDocument/didChange))   ; the server must see what you just typed
+    (vc-lsp--send connection command argument)))
 
 ;;;###autoload
 (defun vc-lsp-explain ()

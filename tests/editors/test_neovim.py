@@ -162,6 +162,7 @@ def environment(upstream: FakeUpstream, tmp: Path, server_log: Path) -> dict[str
     env.update({
         "VC_TEST_ROOT": str(ROOT),
         "VC_TEST_BASE_URL": upstream.base_url,
+        "VC_LSP_BASE_URL": upstream.base_url,  # the endpoint the key is trusted for
         "VC_TEST_CMD": json.dumps([sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG",
                                    "--log-file", str(server_log)]),
         "VC_LSP_MODEL": "fake-model",

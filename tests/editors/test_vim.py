@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.conftest import SECRET
 from tests.editors import readme
 from tests.editors.channel import SAFETY, Channel
@@ -152,19 +150,30 @@ async def test_vim_ale_completes_and_offers_explain(upstream: FakeUpstream,
         await asyncio.wait_for(explain.done.wait(), SAFETY)
 
 
-@pytest.mark.xfail(strict=True, reason="(e) ALE: Explain's result is an Info message ALE never "
-                   "shows (ALE hides a server's Info messages by default)")
 async def test_vim_ale_shows_the_explanation(upstream: FakeUpstream, tmp_path: Path) -> None:
+    """Explain from :ALECodeAction: the preview window shows the explanation while the model
+    writes, the cursor stays in the code; closing the window hangs up the model."""
     (tmp_path / "app.py").write_text(APP, encoding="utf-8")
     async with vim(tmp_path, upstream, "app.py") as ed:
         await ed.channel.event("attached")
-        upstream.enqueue(Reply.text("`load` reads a JSON file.\n"))
+        upstream.enqueue(Reply.text(chunks=["`load` reads a JSON file.\n", "It opens it first.\n"],
+                                    endless=True, delay=0.05))
         await ed.type("5G:ALECodeAction")
         await ed.keys("Enter")
         await until_input(ed)
         await ed.type("1")
         await ed.keys("Enter")
-        said = await ed.channel.event("server-message")  # ALE has handled it by now
-        assert "reads a JSON file" in said["message"]
-        shown = await ed.terminal.screen() + str(await ed.channel.expr("execute('messages')"))
-        assert "reads a JSON file" in shown
+        request = (await upstream.wait_for_requests(1))[-1]
+        while True:
+            shown = await ed.channel.event("explanation")
+            if "It opens it first." in shown["lines"]:
+                break
+        assert shown["lines"][0] == "`load` reads a JSON file."
+        assert shown["shown"] and shown["here"] == "app.py"
+        assert not request.completed  # while the model still writes
+        assert "reads a JSON file" in shown["screen"]  # on the screen, in its window
+        assert (await ed.state())["line"] == 5
+        await ed.keys("Escape")
+        await ed.type(":pclose")
+        await ed.keys("Enter")
+        await asyncio.wait_for(request.hung_up.wait(), SAFETY)

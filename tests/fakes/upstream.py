@@ -70,6 +70,10 @@ class Reply:
     drop: bool = False  # close the socket after the content, no finish_reason/[DONE]
     hang: bool = False  # send the headers, then nothing until the client hangs up
     no_headers_hang: bool = False  # never answer at all
+    # Stream this many SSE events (the role chunk counts), then wait for ``resume`` to be set:
+    # lets a test act while an answer is half written, without sleeping.
+    pause_after: int | None = None
+    resume: asyncio.Event | None = None
 
     @classmethod
     def text(cls, content: str = "", *, chunks: list[str] | None = None,
@@ -653,6 +657,8 @@ class FakeUpstream:
         include_usage = bool((req.get("stream_options") or {}).get("include_usage"))
         events = _sse_events(reply, choices, model, next(self._ids), include_usage)
         for i, payload in enumerate(events):
+            if reply.resume is not None and i == reply.pause_after:
+                await reply.resume.wait()
             await asyncio.sleep(reply.delay if i else reply.first_delay)
             await wire.send(f"data: {payload}\n\n".encode())
             rec.chunks_sent += 1

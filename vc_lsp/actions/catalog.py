@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+# One-line messages, kept importable from here (they moved to vc_lsp/messages.py).
+from ..messages import MESSAGE_WIDTH as MESSAGE_WIDTH
+from ..messages import fit as fit
+from ..messages import short as short
+
 Mode = Literal["explain", "replace", "append", "fix"]
 
 KIND_EXPLAIN = "vc.explain"
@@ -81,26 +86,3 @@ PRESETS = (
 STREAMING = (EXPLAIN, EDIT, FIX, *PRESETS)
 BY_COMMAND = {action.command: action for action in STREAMING}
 COMMANDS = [*BY_COMMAND, CANCEL, REVERT, UNDO]
-
-
-def short(text: str, limit: int = 72) -> str:
-    """One line of at most ``limit`` characters, for titles and messages."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
-
-
-MESSAGE_WIDTH = 80  # a message is one line of an 80-column screen
-
-
-def fit(template: str, **names: str) -> str:
-    """``template`` filled in, the ``names`` (a title, a file name) shortened so the message
-    fits ``MESSAGE_WIDTH``; the fixed words are what the message is for, so they stay."""
-    room = MESSAGE_WIDTH - len(template.format(**{key: "" for key in names}))
-    share = max(8, room // max(1, len(names)))
-    spare = room - sum(min(len(v), share) for v in names.values())
-    out = {}
-    for key, value in names.items():
-        extra = min(max(0, len(value) - share), max(0, spare))
-        spare -= extra
-        out[key] = short(value, max(8, share + extra))
-    return template.format(**out)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 import logging
 
+from ..messages import reason
 from . import clean, diff
 from .catalog import fit
 from .pacing import Pacer
@@ -26,7 +27,6 @@ from .plan import Plan
 from .progress import Progress
 from .reader import Reading
 from .regions import lines_label
-from .tracking import common_change
 from .writer import RegionWriter, Status
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ class EditSession:
         self._progress = progress
         self.reading = Reading()  # the upstream reader, hung up when the session stops
         self._raw = ""
+        self._offered = 0  # lines offered so far
+        self._late_echo = False  # the editor applies edits but reports them late
         self._final: str | None = None
         self._sent_before_settle = 0
         self._shown_lines = ""  # the streamed lines behind the last preview
@@ -71,6 +73,7 @@ class EditSession:
 
     def offer(self, raw: str) -> None:
         self._raw = raw
+        self._offered += 1
         self._pacer.poke()
 
     def has_enough(self, raw: str) -> bool:
@@ -79,7 +82,7 @@ class EditSession:
 
     def finish(self, raw: str, *, truncated: bool = False) -> None:
         if truncated:
-            self.fail("the answer was cut off by the token limit (actions.maxTokens)")
+            self.fail("the answer hit actions.maxTokens")
             return
         final = clean.block(raw, self._shape)
         if not final.strip():
@@ -116,9 +119,12 @@ class EditSession:
     # -- the stream ------------------------------------------------------------------------
 
     async def run(self) -> Outcome:
-        if await self._stream():
-            return Outcome.DONE
-        return await self._settle()
+        try:
+            if await self._stream():
+                return Outcome.DONE
+            return await self._settle()
+        finally:
+            self.writer.stop_recording()
 
     async def _stream(self) -> bool:
         """Show the answer as it arrives; True once the final text is confirmed."""
@@ -126,21 +132,28 @@ class EditSession:
             await self._pacer.wait()
             if self.stop_reason is not None:
                 break
-            if self._final is None:
-                if clean.streamed(self._raw, self._shape) == self._shown_lines:
-                    continue  # no new complete line yet
-                if not await self._pacer.hold():
-                    break
+            if self._final is None and not await self._pacer.hold():
+                break  # lines that arrive while it holds join this update
             if self._final is not None:
                 status = await self.writer.write(self._final)
-                if status is Status.CONFIRMED:
+                if status in (Status.CONFIRMED, Status.APPLIED):
                     return True
                 self._failed_write(status)
                 break
-            streamed = clean.streamed(self._raw, self._shape)
+            if self._late_echo:
+                continue  # an editor that echoes late (a y/n per edit): only the final text
+            offered = self._offered
+            with self._pacer.working():  # the next update waits longer if this one was costly
+                streamed = clean.streamed(self._raw, self._shape)
+                preview = diff.preview(self.original, streamed)
+            if streamed == self._shown_lines:
+                continue  # no new complete line yet
             self._shown_lines = streamed
-            status = await self.writer.write(diff.preview(self.original, streamed))
+            status = await self.writer.write(preview)
             self._pacer.sent()
+            if status is Status.APPLIED:
+                self._late_echo = True  # fewer, larger updates: the next one is the final text
+                status = Status.CONFIRMED
             if status is not Status.CONFIRMED:
                 self._failed_write(status)
                 break
@@ -148,7 +161,7 @@ class EditSession:
             self.lines = streamed.count("\n") - self._shape.prefix.count("\n")
             if self._progress is not None:
                 self._progress.report(f"{self.lines} line{'s' if self.lines != 1 else ''}")
-            if clean.streamed(self._raw, self._shape) != streamed or self._final is not None:
+            if self._offered != offered or self._final is not None:
                 self._pacer.poke()
         return False
 
@@ -171,23 +184,28 @@ class EditSession:
         finish = self.stop_reason is Stop.TYPED and self._final is not None
         goal = self._final if finish and self._final is not None else self.original
         for _ in range(SETTLE_ATTEMPTS):
-            current = self.writer.current()
-            bases = [self.writer.shown]
-            if self.writer.pending_target is not None:
-                bases.append(self.writer.pending_target)
-            base = min(bases, key=lambda b: _changed(b, current))
-            change = common_change(base, current)
-            target = diff.carry(base, goal, change.start, change.end, change.text)
+            target = self._carried(goal)
             if target is None:
-                return Outcome.PARTIAL
+                return Outcome.PARTIAL  # typed on lines only the new text has
             status = await self.writer.write(target)
-            if status is Status.CONFIRMED:
+            if status in (Status.CONFIRMED, Status.APPLIED):
                 return Outcome.COMPLETED if finish else Outcome.RESTORED
             if status is Status.CLOSED:
                 return Outcome.CLOSED
             if status is not Status.INTERRUPTED:
                 return Outcome.STUCK
         return Outcome.STUCK
+
+    def _carried(self, goal: str) -> str | None:
+        """``goal`` with every keystroke the writer saw inside the region carried onto it, in
+        order: none is lost and none applied twice, however the client batched them."""
+        text = goal
+        for typed in self.writer.typed or ():
+            carried = diff.carry(typed.before, text, typed.start, typed.end, typed.text)
+            if carried is None:
+                return None
+            text = carried
+        return text
 
     def summary(self, outcome: Outcome) -> str | None:
         """What to tell the user, in one line that fits an 80-column screen; ``None`` when the
@@ -214,10 +232,12 @@ class EditSession:
         if self.stop_reason is Stop.CANCELLED:
             return ("vc-lsp: cancelled; nothing was written." if nothing
                     else f"vc-lsp: cancelled; {where}: original text.")
-        state = (f"{name} was not changed" if nothing
-                 else f"{where} of {name} are back to their original text" if first != last
-                 else f"{where} of {name} is back to its original text")
-        return f"vc-lsp: '{what}' failed and {state}. {sentence(self.error)}"
+        why = self.error or ""
+        if nothing:
+            return fit("vc-lsp: '{what}' failed: {why}; {name} unchanged.", what=what,
+                       why=why, name=name, whole=reason(why))
+        return fit("vc-lsp: '{what}' failed: {why}; " + where + " restored.", what=what,
+                   why=why, whole=reason(why))
 
 
 def sentence(text: str) -> str:
@@ -228,7 +248,3 @@ def sentence(text: str) -> str:
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
-
-def _changed(base: str, current: str) -> int:
-    change = common_change(base, current)
-    return change.end - change.start + len(change.text)

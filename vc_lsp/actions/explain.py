@@ -1,11 +1,22 @@
-"""Explanations, streamed where the client can show them.
+"""Explanations, streamed where the client can show them, best first:
 
-With ``window/showDocument`` (and ``workspace/applyEdit``), the explanation is a Markdown file
-in vc-lsp's private scratch folder (``scratch.py``), opened in the editor and written into line
-by line as the model writes it. The file is a scratch file: its buffer is modified, so close it
-without saving (or save it to keep it). Editors without ``window/showDocument`` get the fallback
-every client has: progress messages while it is written (when they show progress) and the whole
-explanation in one ``window/showMessage`` at the end.
+- ``VIEW``: the client declared that it shows ``vc/explanation`` itself (vc-lsp's Emacs and
+  Vim set-ups: Eglot 1.9, lsp-mode 8 and ALE have no ``window/showDocument``). Each update is
+  one notification with the whole text so far, so a client simply replaces what it shows::
+
+      {"id": "vc-lsp:explanation/3f2a9c", "uri": "file:///.../app.py",
+       "title": "app.py, lines 4-8", "text": "Markdown so far", "done": false, "stopped": null}
+
+  The last one has ``done: true`` and, after an early stop, ``stopped`` (why). The ``id`` is the
+  explanation's own URI: ``vc.cancel`` with it stops this explanation only (a client sends it
+  when its view is closed mid-stream).
+- ``DOCUMENT``: with ``window/showDocument`` (and ``workspace/applyEdit``), a Markdown file in
+  vc-lsp's private scratch folder (``scratch.py``), opened in the editor and written into line
+  by line. The file is a scratch file: its buffer is modified, so close it without saving (or
+  save it to keep it).
+- ``MESSAGE``: the fallback every client has: progress while it is written (when the client
+  shows progress) and the whole explanation in one ``window/showMessage`` at the end: the one
+  message longer than a line, as it is the answer itself.
 
 Appends go to the end of the explanation as vc-lsp wrote it, unversioned: the document is the
 server's own, and most editors never send its ``didOpen`` to this server.
@@ -41,6 +52,7 @@ def folder() -> Path:
 
 
 class Where(enum.Enum):
+    VIEW = "view"
     DOCUMENT = "document"
     MESSAGE = "message"
 
@@ -78,7 +90,7 @@ class ExplainSession:
     def finish(self, raw: str, *, truncated: bool = False) -> None:
         self._raw, self._done = raw, True
         if truncated:
-            self.stopped = "the answer was cut off by the token limit (actions.maxTokens)"
+            self.stopped = "the answer hit actions.maxTokens"
         self._pacer.poke()
 
     def fail(self, message: str) -> None:
@@ -95,12 +107,19 @@ class ExplainSession:
 
     # -- showing it ------------------------------------------------------------------------
 
+    @property
+    def title(self) -> str:
+        return f"{self.plan.file_name}, {self.plan.lines_label}"
+
     async def open(self) -> None:
-        """Create and show the explanation document, when the editor can."""
+        """Create and show the explanation's view or document, when the editor can."""
+        if self._editor.can_show_explanations:
+            self.uri, self.where = f"vc-lsp:explanation/{uuid.uuid4().hex[:12]}", Where.VIEW
+            self._view("", done=False)  # the view opens at once, before the first line
+            return
         if not (self._editor.can_show_documents and self._editor.can_apply_edits):
             return
-        plan = self.plan
-        self._header = f"# {plan.file_name}, {plan.lines_label}\n\n"
+        self._header = f"# {self.title}\n\n"
         try:
             path = scratch.create(self._directory, self._file_name(), self._header,
                                   keep_s=KEEP_FILES_S)
@@ -122,8 +141,13 @@ class ExplainSession:
             await self._pacer.wait()
             if self.stopped is None and not self._done:
                 await self._pacer.hold()  # text that arrives meanwhile joins this update
-            text = clean.explanation(self._raw, final=self._done or self.stopped is not None)
-            if self.where is Where.DOCUMENT:
+            final = self._done or self.stopped is not None
+            with self._pacer.working():
+                text = clean.explanation(self._raw, final=final)
+            if self.where is Where.VIEW:
+                self._view(text, done=final)
+                self._pacer.sent()
+            elif self.where is Where.DOCUMENT:
                 await self._append(text)
                 self._pacer.sent()
             lines = text.count("\n")
@@ -135,8 +159,16 @@ class ExplainSession:
             await self._append(f"{text}\n*(stopped: {self.stopped})*\n".lstrip("\n"))
         if self.where is Where.MESSAGE and text.strip():
             note = f"\n(stopped: {self.stopped})" if self.stopped else ""
-            self._show(f"{self.plan.file_name}, {self.plan.lines_label}:\n\n{text.strip()}{note}")
+            self._show(f"{self.title}:\n\n{text.strip()}{note}")
         return text
+
+    def _view(self, text: str, *, done: bool) -> None:
+        assert self.uri is not None
+        self._editor.show_explanation({
+            "id": self.uri, "uri": self.plan.uri, "title": self.title, "text": text,
+            "done": done, "stopped": self.stopped if done else None})
+        if text:
+            self.edits += 1
 
     async def _append(self, text: str) -> None:
         """Make the document's body read ``text``: usually an append at the end, and a

@@ -1,13 +1,17 @@
 """When a session writes its next update: new text wakes it, at most every ``throttle_s``.
 
 Edits and explanations both stream into the editor this way: one update per batch of new
-lines, never per token, and a stop wakes the session at once wherever it waits.
+lines, never per token, and a stop wakes the session at once wherever it waits. Computing an
+update costs more as the answer grows, so the pause after one is at least ten times what it
+cost: the share of the event loop an answer takes stays bounded however long it gets.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from collections.abc import Iterator
 
 
 class Pacer:
@@ -16,6 +20,7 @@ class Pacer:
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
         self._last = float("-inf")
+        self._cost = 0.0  # seconds the last update took to compute
 
     def poke(self) -> None:
         """There is something new to show."""
@@ -32,7 +37,8 @@ class Pacer:
 
     async def hold(self) -> bool:
         """Wait out the rest of the throttle since the last update; False when stopped."""
-        pause = self._last + self._throttle_s - asyncio.get_running_loop().time()
+        spacing = max(self._throttle_s, 10 * self._cost)
+        pause = self._last + spacing - asyncio.get_running_loop().time()
         if pause > 0:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._stopped.wait(), pause)
@@ -41,3 +47,12 @@ class Pacer:
     def sent(self) -> None:
         """An update was just shown."""
         self._last = asyncio.get_running_loop().time()
+
+    @contextlib.contextmanager
+    def working(self) -> Iterator[None]:
+        """Measure what computing an update costs."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._cost = time.perf_counter() - started

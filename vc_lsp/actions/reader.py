@@ -9,6 +9,7 @@ from typing import Protocol
 from ..upstream.chunks import Delta, Finish
 from ..upstream.client import ChatRequest, UpstreamClient
 from ..upstream.errors import UpstreamError
+from ..upstream.limits import AnswerBudget
 
 log = logging.getLogger(__name__)
 
@@ -51,22 +52,32 @@ class Session(Sink, Protocol):
     reading: Reading
 
 
-async def pump(upstream: UpstreamClient, request: ChatRequest, sink: Sink) -> None:
-    """Read the answer into ``sink``; leaving early (or being cancelled) hangs up."""
+async def pump(upstream: UpstreamClient, request: ChatRequest, sink: Sink,
+               budget: AnswerBudget) -> None:
+    """Read the answer into ``sink``, at most ``budget`` of it; leaving early (or being
+    cancelled) hangs up. Deltas are joined once per line, not once per delta."""
+    parts: list[str] = []
     raw, reason = "", ""
     try:
         async with upstream.stream(request) as events:
             async for event in events:
                 if isinstance(event, Delta) and event.index == 0:
-                    raw += event.text
+                    parts.append(event.text)
+                    if budget.spend(event.text):
+                        sink.fail(budget.words("actions"))
+                        return
                     if "\n" in event.text:
+                        raw = "".join(parts)
+                        parts = [raw]
                         sink.offer(raw)
                         if sink.has_enough(raw):
                             break
                 elif isinstance(event, Finish) and event.index == 0:
                     reason = event.reason
+        raw = "".join(parts)
     except UpstreamError as err:
-        sink.fail(err.user_message())
+        log.warning("%s", err.full_message())  # the whole story; the user gets a line
+        sink.fail(err.summary())
         return
     except asyncio.CancelledError:
         sink.cancel()  # a no-op when the session stopped itself; otherwise it must not wait

@@ -20,14 +20,16 @@ from pygls.lsp.server import LanguageServer
 from ..config import Settings
 from ..documents import Document, file_name, snapshot
 from ..feature import Changes, Feature
+from ..messages import reason
 from ..notify import Notifier
 from ..privacy import Redaction
 from ..upstream.client import ChatRequest, UpstreamClient
+from ..upstream.limits import AnswerBudget
 from ..work import Job, Kind, Work
 from . import plan as planning
 from . import prompts
 from .catalog import Action, fit
-from .edit_stream import EditSession, Outcome, sentence
+from .edit_stream import EditSession, Outcome
 from .editor import Editor
 from .explain import ExplainSession
 from .progress import Progress
@@ -109,7 +111,7 @@ class ActionService(Feature):
                       types.MessageType.Info)
             return
         status = await writer.write(plan.original)
-        if status is Status.CONFIRMED:
+        if status in (Status.CONFIRMED, Status.APPLIED):
             self._say(f"vc-lsp: reverted {lines_label(*writer.line_range())} to the text from "
                       f"before the edit.", types.MessageType.Info)
         else:
@@ -214,7 +216,8 @@ class ActionService(Feature):
         log.info("explained %s %s in %d update(s)", plan.file_name, plan.lines_label,
                  session.edits)
         if session.stopped and session.stopped != "cancelled":
-            self._say(f"vc-lsp: '{plan.title}' stopped early. {sentence(session.stopped)}")
+            self._say(fit("vc-lsp: '{what}' stopped early: {why}.", what=plan.title,
+                          why=session.stopped, whole=reason(session.stopped)))
         progress.end("stopped" if session.stopped else "done")
 
     # -- shared ----------------------------------------------------------------------------
@@ -228,8 +231,10 @@ class ActionService(Feature):
         """
         job.stop_with(session.cancel)
         chat, redaction = self._chat(plan, settings)
+        a = settings.actions
+        budget = AnswerBudget(a.max_answer_chars, a.max_answer_lines)
         session.reading.attach(self._work.run_task(
-            pump(self._upstream, chat, _restoring(session, redaction)),
+            pump(self._upstream, chat, _restoring(session, redaction), budget),
             f"{plan.action.name} reader"))
         await progress.begin(plan.title, session.cancel,
                              message=f"{plan.file_name} {plan.lines_label}")

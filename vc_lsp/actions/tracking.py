@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lsprotocol import types
 from pygls.workspace import PositionCodec
 
-from ..documents import Document
+from ..documents import Document, common_affixes
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,23 +56,7 @@ def map_span(span: Span, change: Change) -> Span:
 
 def common_change(old: str, new: str) -> Change:
     """The one change (common prefix and suffix kept) that turns ``old`` into ``new``."""
-    limit = min(len(old), len(new))
-    lo, hi = 0, limit  # longest common prefix by bisection: string compares run in C
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if old[:mid] == new[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    head = lo
-    lo, hi = 0, limit - head
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if old[len(old) - mid:] == new[len(new) - mid:]:
-            lo = mid
-        else:
-            hi = mid - 1
-    tail = lo
+    head, tail = common_affixes(old, new)
     return Change(head, len(old) - tail, new[head:len(new) - tail])
 
 

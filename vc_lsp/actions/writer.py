@@ -26,12 +26,12 @@ import asyncio
 import contextlib
 import enum
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from lsprotocol import types
 
-from ..documents import Document
+from ..documents import Document, new_document
 from . import diff
 from .editor import Editor
 from .tracking import Change, DocumentCopy, Span, map_span
@@ -46,6 +46,8 @@ class Status(enum.Enum):
     INTERRUPTED = "interrupted"  # someone else changed the document meanwhile
     REFUSED = "refused"  # the editor answered that it did not apply the edit
     UNCONFIRMED = "unconfirmed"  # the editor said it applied the edit; the document never showed it
+    APPLIED = "applied"  # the editor applied it (it says so, and it refuses what it skips), but
+    # its didChange is late: Eglot sends it with the next keystroke after a y/n prompt
     CLOSED = "closed"  # the document was closed
 
 
@@ -56,6 +58,18 @@ class _Echo(enum.Enum):
     FOREIGN = "foreign"  # someone else's change came first
     CLOSED = "closed"
     TIMEOUT = "timeout"
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """A change someone else made inside the region: the region's text just before it, and
+    the change in the region's coordinates. A restore carries each one onto the text it puts
+    back, in order, so none is lost or applied twice however the changes were batched."""
+
+    before: str
+    start: int
+    end: int
+    text: str
 
 
 @dataclass
@@ -79,9 +93,11 @@ class RegionWriter:
         self.foreign = 0  # changes seen that were not ours
         self.sent = 0  # edits sent to the editor
         self.refusal = ""
+        self.typed: list[Typed] | None = []  # recorded while a session may need to restore
         self._editor = editor
         self._copy = DocumentCopy(doc)
         self._pending: _Pending | None = None
+        self._late: _Pending | None = None  # applied, its echo still to come
         self._changes = 0  # didChange notifications seen
         self._wake = asyncio.Event()
 
@@ -110,7 +126,7 @@ class RegionWriter:
                   changes: Sequence[types.TextDocumentContentChangeEvent]) -> bool:
         """Follow one ``didChange``; True when it holds a change that is not ours."""
         pending = self._pending
-        before = self._copy.text if pending is not None else ""  # to recognise our echo
+        old = self._copy.doc
         steps = self._copy.replay(changes, live)
         self.version = live.version
         self._changes += 1
@@ -123,13 +139,22 @@ class RegionWriter:
             if text in pending.partials:
                 self.span = Span(self.span.start, pending.partials[text])
                 return False
-            ours = self._ours_first(before, steps, pending)
+            ours = self._ours_first(old.source, steps, pending)
             if ours:  # our edit, then the user's typing, in one notification (Neovim batches)
                 self._confirm(pending)
+                expected = pending.expected
                 steps, pending = steps[ours:], None
-        self.span = self._follow(self.span, steps, pending)
+                self.span = self._follow(self.span, steps, pending, lambda: expected)
+                self.foreign += 1
+                return True
+        self.span = self._follow(self.span, steps, pending, lambda: old.source)
+        self._late = None  # whatever the editor holds now, this change told it
         self.foreign += 1
         return True
+
+    def stop_recording(self) -> None:
+        """No restore will come any more: keystrokes need not be kept."""
+        self.typed = None
 
     @staticmethod
     def _ours_first(text: str, steps: list[Change], pending: _Pending) -> int:
@@ -141,18 +166,35 @@ class RegionWriter:
                 return i + 1
         return 0
 
-    @staticmethod
-    def _follow(span: Span, steps: list[Change], pending: _Pending | None) -> Span:
-        for step in steps:
+    def _follow(self, span: Span, steps: list[Change], pending: _Pending | None,
+                text_before: Callable[[], str]) -> Span:
+        """The region through ``steps`` (made on ``text_before()``); someone else's change
+        inside it is recorded for a restore. The text is only read when that happens."""
+        text: str | None = None
+        for i, step in enumerate(steps):
             ours = (pending is not None and step.text in pending.texts
                     and span.start <= step.start and step.end <= span.end)
-            span = Span(span.start, span.end + step.delta) if ours else map_span(span, step)
+            if ours:
+                span = Span(span.start, span.end + step.delta)
+                continue
+            inside = not (step.end <= span.start or step.start >= span.end)
+            if inside and self.typed is not None:
+                if text is None:
+                    text = text_before()
+                    for done in steps[:i]:
+                        text = text[:done.start] + done.text + text[done.end:]
+                self.typed.append(Typed(text[span.start:span.end],
+                                        max(step.start, span.start) - span.start,
+                                        min(step.end, span.end) - span.start, step.text))
+            if text is not None:
+                text = text[:step.start] + step.text + text[step.end:]
+            span = map_span(span, step)
         return span
 
     def _confirm(self, pending: _Pending) -> None:
         self.span = Span(self.span.start, self.span.start + len(pending.target))
         self.shown = pending.target
-        self._pending = None
+        self._pending = self._late = None
         pending.confirmed.set()
 
     def close(self) -> None:
@@ -162,26 +204,36 @@ class RegionWriter:
     # -- writing ---------------------------------------------------------------------------
 
     async def write(self, target: str) -> Status:
-        """Make the region hold ``target``, against the latest confirmed document."""
+        """Make the region hold ``target``, against the latest confirmed document (or, while
+        an applied edit's echo is late, against what that edit made of it)."""
         for _ in range(ATTEMPTS):
             if self.closed:
                 return Status.CLOSED
             doc, span = self._copy.doc, self.span
             text = doc.source
+            late = self._late
+            if late is not None:  # build on the edit the editor applied but has not reported
+                text = late.expected
+                span = Span(span.start, span.start + len(late.target))
+                doc = new_document(self.uri, text, encoding=self._copy.doc.encoding)
             current = text[span.start:span.end]
             if current == target:
-                self.shown, self._pending = target, None
-                return Status.CONFIRMED
+                if late is None:
+                    self.shown, self._pending = target, None
+                return Status.CONFIRMED if late is None else Status.APPLIED
             hunks = diff.hunks(current, target)
             head, tail = text[:span.start], text[span.end:]
-            pending = _Pending(
-                target=target, expected=head + target + tail,
-                partials={head + state + tail: span.start + len(state)
-                          for state in diff.intermediate(current, hunks)},
-                texts=frozenset(h.text for h in hunks))
+            partials = {head + state + tail: span.start + len(state)
+                        for state in diff.intermediate(current, hunks)}
+            if late is not None:
+                partials.update(late.partials)
+                partials[late.expected] = span.end
+            pending = _Pending(target=target, expected=head + target + tail, partials=partials,
+                               texts=frozenset(h.text for h in hunks) | (
+                                   late.texts if late is not None else frozenset()))
             self._pending = pending
             seen, changes = self.foreign, self._changes
-            version = None if self.unversioned else self.version
+            version = None if self.unversioned or late is not None else self.version
             self.sent += 1
             result = await self._editor.apply(self.uri, version,
                                               _edits(doc, span.start, hunks), self.label)
@@ -203,6 +255,11 @@ class RegionWriter:
                 return Status.CLOSED
             if self._changes != changes:
                 continue  # part of the edit arrived: write what is missing against it
+            if not self._editor.silently_skips_stale:
+                # It said applied, and it refuses what it does not apply: the edit is in, its
+                # didChange late. Later writes build on it; its echo still confirms it.
+                self._late = pending
+                return Status.APPLIED
             if self.unversioned:
                 return Status.UNCONFIRMED
             # Applied, yet no change at all. Ask before writing again: an empty edit at the

@@ -1,5 +1,5 @@
-"""Subcommands for humans at a terminal: ``doctor``, ``models``, ``complete``, ``usage`` and
-``explain-last``.
+"""Subcommands for humans at a terminal: ``doctor``, ``models``, ``complete``, ``usage``,
+``explain-last`` and ``trust``.
 
 Only the argument parsers live here, so ``vc-lsp --version`` and the server's start stay quick;
 each command's module (with its heavy imports) is loaded when that command runs. The server
@@ -83,6 +83,18 @@ def add_parsers(parser: argparse.ArgumentParser) -> None:
                    help="the file (a path, a file: URI or a file name); default: the last asked")
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
     p.add_argument("--ledger", metavar="PATH", help="the usage file (default: the state folder's)")
+
+    p = sub.add_parser(
+        "trust", help="let the server send your key to an endpoint set in editor settings",
+        description="Trust HOST (or a URL) with the key in --api-key-env. The server sends a key "
+                    "only to the endpoint set up outside the editor (defaults, environment, the "
+                    "user settings file) or to one trusted here, so that a repository's "
+                    "settings can never route your key elsewhere.")
+    p.add_argument("endpoint", metavar="HOST|URL",
+                   help="api.openai.com, or https://api.openai.com/v1")
+    p.add_argument("--api-key-env", metavar="NAME", default="VISIONCODER_API_KEY",
+                   help="the environment variable with the key (default VISIONCODER_API_KEY)")
+    p.add_argument("--list", action="store_true", help="only list what is trusted")
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..config import Settings, SettingsStore, env_vars, from_environment, merge, section_of
+from ..config.layers import user_file
 from ..redact import redact, remember_env_secret
 from ..upstream.errors import (
     AuthError,
@@ -72,7 +73,7 @@ def _value(text: str) -> Any:
 
 def load_settings(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Loaded:
     env = os.environ if environ is None else environ
-    store = SettingsStore(env)
+    store = SettingsStore(env, user=user_file())
     loaded = Loaded(store.current)
     for key in from_environment(env):
         loaded.sources[key] = env_vars()[key]
@@ -120,8 +121,9 @@ def warn(text: str) -> None:
 
 
 def plain(err: UpstreamError) -> str:
-    """The server's message for this failure, without the ``vc-lsp:`` prefix."""
-    message = err.user_message()
+    """The server's whole message for this failure (a terminal has room for all of it),
+    without the ``vc-lsp:`` prefix."""
+    message = err.full_message()
     return message.removeprefix("vc-lsp: ")
 
 

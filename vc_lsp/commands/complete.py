@@ -146,7 +146,7 @@ async def complete(loaded: Loaded, doc: Document, offset: int, *, as_json: bool 
     notifier = _Collecting()
     client = UpstreamClient(s, on_prompt=print_prompt if show_prompt else None)
     completer = InlineCompleter(client, Work(), notifier, context=context)
-    query = CompletionQuery(uri=doc.uri, text=doc.source, offset=offset,
+    query = CompletionQuery(uri=doc.uri, text=doc.text, offset=offset,
                             language=doc.language_id or "", invoked=True,
                             is_current=lambda: True, version=doc.version)
     start = time.perf_counter()

@@ -4,7 +4,7 @@ Checks, in order: the settings, the API key (never printed), the proxy and trust
 connection uses, ``GET <baseUrl>/models`` (a refused certificate is looked at again, unverified,
 to name who issued it), that the configured models are listed, and one tiny streamed answer per
 configured model, timed. Each
-failure prints the server's own message for it (``UpstreamError.user_message``) and a next step.
+failure prints the server's own message for it (``UpstreamError.full_message``) and a next step.
 Exit status: 0 when nothing failed (warnings allowed), 1 otherwise.
 """
 
@@ -80,7 +80,8 @@ def _ms(seconds: float) -> str:
 
 async def probe(client: UpstreamClient, s: Settings, model: str, uses: list[str]) -> Probe:
     """One tiny streamed request, sent with the parameters the model's first feature uses."""
-    feature: Feature = "inline" if uses[0] == "completions" else "actions"
+    roles: dict[str, Feature] = {"completions": "inline", "next edits": "nes"}
+    feature = roles.get(uses[0], "actions")
     req = ChatRequest.for_feature(s, feature, [{"role": "user", "content": PROBE}])
     start = time.perf_counter()
     first: float | None = None

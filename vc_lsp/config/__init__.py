@@ -14,6 +14,7 @@ from .settings import (
     ContextSettings,
     InlineSettings,
     NetworkSettings,
+    NextEditSettings,
     Settings,
     StatusSettings,
     Timeouts,
@@ -24,7 +25,7 @@ from .settings import (
 
 __all__ = [
     "DEFAULT_API_KEY_ENV", "DEFAULT_BASE_URL", "DEFAULT_MODEL", "SECTION", "ActionSettings",
-    "ContextSettings", "InlineSettings", "Invalid", "NetworkSettings", "Rule", "SettingError",
-    "Settings", "SettingsStore", "StatusSettings", "Timeouts", "UsageSettings", "build",
-    "camel", "env_vars", "from_environment", "merge", "requirement", "section_of", "snake",
+    "ContextSettings", "InlineSettings", "Invalid", "NetworkSettings", "NextEditSettings", "Rule",
+    "SettingError", "Settings", "SettingsStore", "StatusSettings", "Timeouts", "UsageSettings",
+    "build", "camel", "env_vars", "from_environment", "merge", "requirement", "section_of", "snake",
 ]

@@ -17,8 +17,11 @@ from typing import Any, Literal, TypeVar, cast
 import attrs
 import cattrs
 
+from ..messages import MESSAGE_WIDTH, fit, short
 from .rules import Invalid, Rule, choice_words
 from .settings import camel
+
+BRIEF_WIDTH = MESSAGE_WIDTH - len("vc-lsp: ")  # the editor shows "vc-lsp: " + brief
 
 
 def snake(name: str) -> str:
@@ -132,10 +135,20 @@ T = TypeVar("T")
 
 @attrs.frozen
 class SettingError:
-    """One problem with one key, worded for the user."""
+    """One problem with one key, worded for the user: ``message`` in full (the log, the
+    terminal commands), ``brief`` in one line for the editor (``BRIEF_WIDTH``)."""
 
     key: str
     message: str
+    brief: str = ""
+
+
+def brief(*candidates: str) -> str:
+    """The first wording that fits one line, most detailed first."""
+    for text in candidates:
+        if len(text) <= BRIEF_WIDTH:
+            return text
+    return short(candidates[-1], BRIEF_WIDTH)
 
 
 def build(cls: type[T], raw: Mapping[str, Any], prefix: str = "") -> tuple[T, list[SettingError]]:
@@ -150,14 +163,18 @@ def build(cls: type[T], raw: Mapping[str, Any], prefix: str = "") -> tuple[T, li
             close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6) or [
                 name for name in fields if name.lower() == str(key).lower()]
             hint = f" (did you mean '{prefix}{close[0]}'?)" if close else ""
-            errors.append(SettingError(dotted, f"unknown setting '{dotted}' ignored{hint}"))
+            message = f"unknown setting '{dotted}' ignored{hint}"
+            errors.append(SettingError(dotted, message, brief(
+                message, fit("unknown setting '{key}' ignored" + hint, key=str(dotted)),
+                fit("unknown setting '{key}' ignored", key=str(dotted)))))
             continue
         dotted = f"{prefix}{camel(field.name)}"
         if _is_settings_class(field.type):
             if not isinstance(value, Mapping):
-                errors.append(SettingError(
-                    dotted, f"'{dotted}' must be an object such as {{\"...\": ...}}, "
-                            f"not {_shown(value)}; using its defaults"))
+                message = (f"'{dotted}' must be an object such as {{\"...\": ...}}, "
+                           f"not {_shown(value)}; using its defaults")
+                errors.append(SettingError(dotted, message, brief(
+                    message, f"'{dotted}' must be an object; using its defaults")))
                 continue
             kwargs[field.name], sub = build(field.type, value, f"{dotted}.")
             errors.extend(sub)
@@ -170,9 +187,15 @@ def build(cls: type[T], raw: Mapping[str, Any], prefix: str = "") -> tuple[T, li
             default = _default_of(field)
             fallback = ("leaving it unset" if default is None
                         else f"using the default {_shown(default)}")
-            errors.append(SettingError(
-                dotted, f"'{dotted}' must be {requirement(field)}, not {_shown(value)}"
-                        f"{_quoted_hint(value, field.type)}; {fallback}"))
+            short_fallback = "left unset" if default is None else "default used"
+            need = requirement(field)
+            message = (f"'{dotted}' must be {need}, not {_shown(value)}"
+                       f"{_quoted_hint(value, field.type)}; {fallback}")
+            errors.append(SettingError(dotted, message, brief(
+                message, f"'{dotted}' must be {need}; {fallback}",
+                f"'{dotted}' must be {need}; {short_fallback}",
+                f"'{dotted}' is invalid; {short_fallback} (the log says why)",
+                f"'{dotted}' is invalid; {short_fallback}")))
             continue
         kwargs[field.name] = converted
     return cls(**kwargs), errors

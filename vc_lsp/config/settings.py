@@ -25,15 +25,19 @@ DEFAULT_BASE_URL = "https://coder.api.visioncoder.cn/v1"
 DEFAULT_API_KEY_ENV = "VISIONCODER_API_KEY"
 DEFAULT_MODEL = "gpt-5.4"
 SECTION = "vcLsp"
+# Next to the section in initializationOptions: what vc-lsp's own editor set-ups can show
+# (actions/editor.py); not a setting.
+CLIENT_SECTION = "vcLspClient"
 T = TypeVar("T")
 
 
 def setting(default: Any, rule: Rule | None = None, *, env: str | None = None,
-            allowed: str | None = None) -> Any:
+            allowed: str | None = None, machine: bool = False) -> Any:
     """A field with its rule, the environment variable that can set it and, where the type
-    says too little, what it accepts in words (the README's Allowed column)."""
+    says too little, what it accepts in words (the README's Allowed column). ``machine``: an
+    editor must take it from user or machine settings, never from a workspace."""
     return attrs.field(default=default, validator=rule,
-                       metadata={"env": env, "allowed": allowed})
+                       metadata={"env": env, "allowed": allowed, "machine": machine})
 
 
 def section(cls: type[T]) -> Any:
@@ -78,10 +82,21 @@ class InlineSettings:
     """How many alternative suggestions to ask for per request (sent as `n`); each extra one costs
     tokens."""
     debounce_ms: int = setting(75, between(0, 5_000))
-    """Pause after a keystroke before an automatic request is sent; raise it to send fewer
-    requests, lower it for quicker suggestions."""
+    """Shortest pause after a keystroke before an automatic request is sent; raise it to send
+    fewer requests, lower it for quicker suggestions."""
+    adaptive_debounce: bool = setting(True)
+    """Let the pause follow your typing: a little longer than your usual gap between keys, longer
+    still when the model is slow (between `debounceMs` and `debounceMaxMs`); false always waits
+    `debounceMs`."""
+    debounce_max_ms: int = setting(400, between(0, 5_000))
+    """Longest pause the adaptive debounce waits before an automatic request."""
     max_lines: int = setting(12, at_least(1))
     """Most lines a multi-line suggestion may have; lower it for shorter suggestions."""
+    max_answer_chars: int = setting(8_000, at_least(1))
+    """Most characters of a completion answer read from the model; past it the stream is hung
+    up and only its start is used (a model that runs away cannot stall the editor)."""
+    max_answer_lines: int = setting(200, at_least(1))
+    """Most lines of a completion answer read from the model, as `maxAnswerChars`."""
     prefix_chars: int = setting(6_000, at_least(0))
     """Characters before the cursor that the model sees; raise it for more context, lower it for
     speed and cost."""
@@ -113,9 +128,39 @@ class ActionSettings:
     context_lines: int = setting(40, at_least(0))
     """Lines of surrounding code sent above and below the selection; raise it when edits miss
     nearby definitions."""
+    max_answer_chars: int = setting(200_000, at_least(1))
+    """Most characters of a code action's answer; past it the stream is hung up, the region
+    keeps its original text and you are told (an explanation keeps what arrived)."""
+    max_answer_lines: int = setting(4_000, at_least(1))
+    """Most lines of a code action's answer, as `maxAnswerChars`."""
     throttle_ms: int = setting(100, at_least(0))
     """Least time between updates of an edit streaming into the buffer; raise it if the editor
     stutters while an edit streams in."""
+
+
+@attrs.frozen(kw_only=True)
+class NextEditSettings:
+    """Next-edit suggestions: the edit you are about to make, predicted from your last ones."""
+
+    enabled: bool = setting(True)
+    """Set to false to stop predicting your next edit (no requests after a pause, no "Apply
+    suggested edit" actions, no `textDocument/copilotInlineEdit` answers)."""
+    model: str | None = setting(None)
+    """Model for next-edit predictions only; unset uses the top-level `model`."""
+    temperature: float | None = setting(None, between(0, 2, allow_none=True))
+    """Temperature for next-edit predictions only; unset uses the top-level `temperature`."""
+    max_tokens: int = setting(1_024, at_least(1))
+    """Longest answer a prediction may get, in tokens: the model rewrites the whole region, so
+    raise it with `regionLines`."""
+    debounce_ms: int = setting(350, between(0, 5_000))
+    """Pause after your last edit before a prediction is asked for; it grows when you type
+    slowly, so a pause between keystrokes does not count."""
+    region_lines: int = setting(40, between(4, 400))
+    """Lines around the cursor the model may change (a third above it, the rest below); larger
+    regions reach farther uses but cost more tokens."""
+    wait_ms: int = setting(1_500, at_least(0))
+    """How long a code action menu you open waits for the prediction of your latest edits
+    before it is shown without it; lower it if your editor's action menu feels slow."""
 
 
 @attrs.frozen(kw_only=True)
@@ -244,12 +289,12 @@ class Settings:
 
     base_url: str = setting(DEFAULT_BASE_URL, matches(
         r"https?://\S+", "an http:// or https:// URL without spaces", "`http(s)://` URL"),
-        env="VC_LSP_BASE_URL")
+        env="VC_LSP_BASE_URL", machine=True)
     """Root of the OpenAI-compatible API (`/chat/completions` and `/models` are appended); change
     it to use OpenAI, DeepSeek, vLLM, llama.cpp or Ollama."""
     api_key_env: str = setting(DEFAULT_API_KEY_ENV, matches(
         r"\w+", "the name of an environment variable (letters, digits and _ only)",
-        "variable name"))
+        "variable name"), env="VC_LSP_API_KEY_ENV", machine=True)
     """Name of the environment variable that holds the API key (the key itself never goes into
     settings); change it when you switch provider, e.g. to `OPENAI_API_KEY`."""
     model: str = setting(DEFAULT_MODEL, non_empty(), env="VC_LSP_MODEL")
@@ -287,6 +332,10 @@ class Settings:
     context: ContextSettings = section(ContextSettings)
     """What a prompt holds besides the code around the cursor (definitions from other files,
     similar code, your recent edits) and how much of it."""
+    nes: NextEditSettings = section(NextEditSettings)
+    """Next-edit suggestions: after a pause, the edit you will probably make next (the uses of a
+    renamed parameter, a new field in the constructor, the same fix again), anywhere near the
+    cursor."""
     usage: UsageSettings = section(UsageSettings)
     """The local usage ledger (`vc-lsp usage`): prices per model and a daily budget that turns
     automatic completions off once reached."""
@@ -311,16 +360,22 @@ class Settings:
     def actions_model(self) -> str:
         return self.actions.model or self.model
 
+    @property
+    def nes_model(self) -> str:
+        return self.nes.model or self.model
+
     def model_roles(self) -> dict[str, list[str]]:
         """Each distinct configured model and what it is used for, in a stable order."""
         out: dict[str, list[str]] = {}
         out.setdefault(self.inline_model, []).append("completions")
         out.setdefault(self.actions_model, []).append("code actions")
+        if self.nes.enabled and (self.nes.model or self.nes_model not in out):
+            out.setdefault(self.nes_model, []).append("next edits")
         return out
 
 
-SETTINGS_CLASSES = (Timeouts, InlineSettings, ActionSettings, NetworkSettings, ContextSettings,
-                    UsageSettings, StatusSettings, Settings)
+SETTINGS_CLASSES = (Timeouts, InlineSettings, ActionSettings, NextEditSettings, NetworkSettings,
+                    ContextSettings, UsageSettings, StatusSettings, Settings)
 for _cls in SETTINGS_CLASSES:
     attrs.resolve_types(_cls)  # annotations are strings under postponed evaluation
 

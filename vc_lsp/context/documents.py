@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import syntax
+from ..documents import Text, common_affixes
 from . import symbols as syms
 from .languages import family_of
 from .similar import Windows
-from .text import common_affixes
+from .text import Lines, view_of
 
 if TYPE_CHECKING:
     from tree_sitter import Tree
@@ -38,7 +39,7 @@ class OpenDocument:
     path: str | None  # on disk; None for untitled and other non-file URIs
     language: str  # canonical LSP id
     version: int | None
-    text: str
+    source: str | Text  # the editor's document as a Text (joined only when read whole)
     shown: str  # the path the model sees
     excluded: str | None = None  # the glob that excludes it
     ignored: bool = False  # git-ignored: no context from it for other files
@@ -50,11 +51,25 @@ class OpenDocument:
     windows_text: str | None = None
     tree: Tree | None = None
     tree_source: bytes = b""
+    tree_stale: bool = False  # changed since ``tree_source``: edit the tree before reusing it
     cache: dict[object, object] = field(default_factory=dict)  # per-text results of readers
     family: str = ""  # documents of one family can use each other's code
 
     def __post_init__(self) -> None:
         self.family = family_of(self.language)
+
+    @property
+    def text(self) -> str:
+        """The whole text (joined once per version, and only when something reads it)."""
+        return self.source if isinstance(self.source, str) else self.source.source
+
+    @property
+    def size(self) -> int:
+        return len(self.source)
+
+    def view(self) -> Lines:
+        """Line arithmetic on the text, without joining it."""
+        return view_of(self.source)
 
     @property
     def usable(self) -> bool:
@@ -120,10 +135,11 @@ class Documents:
         self.generation += 1
         return doc
 
-    def change(self, doc: OpenDocument, text: str, version: int | None) -> None:
+    def change(self, doc: OpenDocument, source: str | Text, version: int | None) -> None:
+        """O(1): the tree is told about the change when it is next used (``refresh``)."""
         if doc.tree is not None:
-            self._edit_tree(doc, text)
-        doc.text = text
+            doc.tree_stale = True
+        doc.source = source
         doc.version = version
         doc.changes += 1
         if syntax.supported(doc.language):
@@ -137,10 +153,10 @@ class Documents:
         """The document's symbols, re-read when stale. ``typing``: this is the document being
         typed in; its symbols from before the last few keystrokes serve (imports and the
         definitions around rarely change while typing), and it is re-read while idle."""
+        if typing and doc.symbols is not None and doc.changes < STALE_CHANGES:
+            return doc.symbols  # checked first: it must not join a large text per keystroke
         if doc.symbols_text is doc.text or doc.symbols_text == doc.text:
             self._stale.discard(doc.uri)
-            return doc.symbols
-        if typing and doc.symbols is not None and doc.changes < STALE_CHANGES:
             return doc.symbols
         self.refresh(doc)
         return doc.symbols
@@ -150,6 +166,9 @@ class Documents:
             doc.symbols, doc.symbols_text = None, doc.text
             return
         if doc.tree is not None:
+            if doc.tree_stale:
+                self._edit_tree(doc, doc.text)
+                doc.tree_stale = False
             source = doc.tree_source
             tree = syms.parse(doc.language, source, doc.tree)
         else:

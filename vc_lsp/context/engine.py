@@ -24,7 +24,7 @@ from .history import EditHistory
 from .languages import spec_for
 from .similar import QUERY_LINES, rank, tokens
 from .symbols import FileSymbols
-from .text import View
+from .text import Lines
 from .workspace import Workspace
 
 CHARS_PER_TOKEN = 4
@@ -127,7 +127,7 @@ class Engine:
         budget = options.budget_tokens * CHARS_PER_TOKEN
         if budget <= 0:
             return PromptContext(doc.shown)
-        view = View(doc.text)
+        view = doc.view()
         line = view.line_of(offset)
         shown = (view.line_of(window[0]), view.line_of(window[1]))
         self._index_others(doc)
@@ -166,20 +166,20 @@ class Engine:
         what the action's prompt already holds (offsets)."""
         if not options.definitions or options.budget_tokens <= 0:
             return ()
-        view = View(doc.text)
+        view = doc.view()
         self._index_others(doc)
         symbols = self.docs.symbols(doc)
         here = self.defs.here(doc, symbols)
         first = view.line_of(start)
         a, b = view.start(start), view.end(max(start, end - 1))
-        uses = self._uses_in(doc.text, a, b, first, first, doc.language)
-        region_text = doc.text[a:b]
+        uses = self._uses_in(view, a, b, first, first, doc.language)
+        region_text = view.slice(a, b)
         scope = self._scope(symbols, first)
         if scope is not None and scope[0] < first:
             head = view.back(a, first - scope[0])
             head_end = view.forward(head, 2)
-            uses += self._uses_in(doc.text, head, head_end, scope[0], first, doc.language)
-            region_text = doc.text[head:head_end] + "\n" + region_text
+            uses += self._uses_in(view, head, head_end, scope[0], first, doc.language)
+            region_text = view.slice(head, head_end) + "\n" + region_text
         shown_lines = (view.line_of(shown[0]), view.line_of(shown[1]))
         candidates = self._definition_candidates(here, _dedupe(uses)[:MAX_USES * 2],
                                                  shown_lines, doc, locals_text=region_text)
@@ -204,7 +204,7 @@ class Engine:
         """Bring a few stale documents up to date now, if that is cheap; idle time does the
         rest (a request never pays for parsing a large file from scratch)."""
         cheap = [d for d in self.docs.stale() if d is not doc
-                 and (len(d.text) <= SYNC_CHARS or d.tree is not None)]
+                 and (d.size <= SYNC_CHARS or d.tree is not None)]
         for other in cheap[:MAX_SYNC_INDEX]:
             self.docs.refresh(other)
 
@@ -221,11 +221,10 @@ class Engine:
             at -= 1
         return None
 
-    def _uses(self, doc: OpenDocument, view: View, offset: int, line: int,
+    def _uses(self, doc: OpenDocument, view: Lines, offset: int, line: int,
               symbols: FileSymbols | None) -> tuple[list[_Use], str]:
         """Names used near the cursor, outside the cursor line, nearest first; and the text
         they were read from (to tell local variables from definitions elsewhere)."""
-        text = doc.text
         scope = self._scope(symbols, line)
         if scope is not None:
             above = min(SCOPE_ABOVE, line - scope[0])
@@ -236,25 +235,25 @@ class Engine:
         cursor_start, cursor_end = view.start(offset), view.end(offset)
         end = view.forward(offset, below)
         first = view.line_of(start)
-        uses = self._uses_in(text, start, cursor_start, first, line, doc.language)
+        uses = self._uses_in(view, start, cursor_start, first, line, doc.language)
         if cursor_end < end:
-            uses += self._uses_in(text, view.after(cursor_end), end, line + 1, line,
+            uses += self._uses_in(view, view.after(cursor_end), end, line + 1, line,
                                   doc.language)
-        region = text[start:cursor_start] + text[cursor_end:end]
+        region = view.slice(start, cursor_start) + view.slice(cursor_end, end)
         if scope is not None and scope[0] < first:
             head = view.back(start, first - scope[0])
             head_end = view.forward(head, 2)
-            uses += self._uses_in(text, head, head_end, scope[0], line, doc.language)
-            region = text[head:head_end] + "\n" + region
+            uses += self._uses_in(view, head, head_end, scope[0], line, doc.language)
+            region = view.slice(head, head_end) + "\n" + region
         return _dedupe(uses)[:MAX_USES], region
 
     @staticmethod
-    def _uses_in(text: str, start: int, end: int, first_line: int, cursor_line: int,
+    def _uses_in(view: Lines, start: int, end: int, first_line: int, cursor_line: int,
                  language: str) -> list[_Use]:
         spec = spec_for(language)
         stop = spec.stop if spec is not None else frozenset()
         out: list[_Use] = []
-        segment = text[start:end]
+        segment = view.slice(start, end)
         line, last = first_line, 0
         for match in _CHAIN.finditer(segment):
             line += segment.count("\n", last, match.start())
@@ -306,13 +305,12 @@ class Engine:
         d = f.definition
         return d.line >= shown[0] and d.end_line <= shown[1]
 
-    def _near(self, doc: OpenDocument, view: View, offset: int, line: int, here: Here,
+    def _near(self, doc: OpenDocument, view: Lines, offset: int, line: int, here: Here,
               shown: tuple[int, int], stable: tuple[Snippet, ...], budget: int
               ) -> tuple[Snippet, ...]:
-        text = doc.text
         start = view.start(offset)
-        uses = self._uses_in(text, start, view.end(offset), line, line, doc.language)
-        partial = _PARTIAL.search(text, max(start, offset - 200), offset)
+        uses = self._uses_in(view, start, view.end(offset), line, line, doc.language)
+        partial = _PARTIAL.search(view.slice(max(start, offset - 200), offset))
         candidates = self._definition_candidates(here, _dedupe(uses)[:MAX_NEAR_USES], shown,
                                                  doc)
         if partial is not None and partial.group(2) and len(partial.group(2)) >= 2:
@@ -348,11 +346,11 @@ class Engine:
             out.append((1.5 - rank_ * 0.1, Snippet("edit", other.shown, 0, diff, seq=h.seq)))
         return out
 
-    def _similar_candidates(self, doc: OpenDocument, view: View, offset: int
+    def _similar_candidates(self, doc: OpenDocument, view: Lines, offset: int
                             ) -> list[tuple[float, Snippet]]:
         spec = spec_for(doc.language)
         stop = spec.stop if spec is not None else frozenset()
-        query = tokens(doc.text[view.back(offset, QUERY_LINES):view.start(offset)], stop)
+        query = tokens(view.slice(view.back(offset, QUERY_LINES), view.start(offset)), stop)
         neighbours = sorted((d for d in self.docs if d is not doc and d.usable
                              and d.family == doc.family), key=lambda d: -d.touched)[:NEIGHBOURS]
         key = (query, tuple((d.uri, d.version, d.windows_text is d.text) for d in neighbours))
@@ -362,7 +360,7 @@ class Engine:
         pool = []
         for other in neighbours:
             if (other.windows is None or other.windows_text is not other.text) \
-                    and len(other.text) > SYNC_CHARS:
+                    and other.size > SYNC_CHARS:
                 continue  # indexed while idle, used from the next request on
             pool.append((other.uri, other.text, self.docs.windows(other, stop)))
         out: list[tuple[float, Snippet]] = []

@@ -22,7 +22,8 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .text import View, common_affixes
+from ..documents import Text, common_affixes
+from .text import Lines, view_of
 
 MAX_HUNKS = 16  # per document; the oldest goes first
 MAX_LINES = 80  # a hunk larger than this (a paste, a reformat) is kept but marked large
@@ -75,9 +76,12 @@ def _shift_header(header: str, old_start: int, new_start: int) -> str:
         return header
 
 
+Source = str | Text  # a document's text: a string, or the editor document's ``Text``
+
+
 @dataclass
 class _Doc:
-    text: str
+    text: Source
     hunks: list[Hunk] = field(default_factory=list)
     expected: set[str] = field(default_factory=set)
     insertion: tuple[int, tuple[str, ...]] | None = None
@@ -94,7 +98,7 @@ class EditHistory:
 
     # -- what the lifecycle tells it -----------------------------------------------------------
 
-    def open(self, uri: str, text: str) -> None:
+    def open(self, uri: str, text: Source) -> None:
         self._docs[uri] = _Doc(text)
 
     def close(self, uri: str) -> None:
@@ -125,25 +129,26 @@ class EditHistory:
 
     # -- a change --------------------------------------------------------------------------------
 
-    def record(self, uri: str, text: str, *, own: bool = False) -> None:
-        """The document's text after a change (called after every didChange)."""
+    def record(self, uri: str, text: Source, *, own: bool = False) -> None:
+        """The document's text after a change (called after every didChange). With the
+        editor document's ``Text`` on both sides, this costs the lines that changed."""
         doc = self._docs.get(uri)
         if doc is None:
             return
         old = doc.text
-        if old == text:
+        prefix, suffix = _affixes(old, text)
+        if prefix == len(old) == len(text):
             return
-        own = own or self._expected(doc, old, text)
+        own = own or self._expected(doc, old, text, prefix, suffix)
         doc.text = text
         doc.expected.clear()
         doc.insertion = None
-        prefix, suffix = common_affixes(old, text)
         while prefix and (_inside_crlf(old, prefix) or _inside_crlf(text, prefix)):
             prefix -= 1  # a change never starts between the two halves of a CRLF ...
         while suffix and (_inside_crlf(old, len(old) - suffix)
                           or _inside_crlf(text, len(text) - suffix)):
             suffix -= 1  # ... nor ends there
-        vo, vn = View(old), View(text)
+        vo, vn = view_of(old), view_of(text)
         a = vo.line_of(prefix)
         b = vo.line_of(len(old) - suffix) + 1  # old lines a .. b-1 were touched
         nb = vn.line_of(len(text) - suffix) + 1  # new lines a .. nb-1 replace them
@@ -176,16 +181,17 @@ class EditHistory:
         doc.hunks = _numbered(kept)
         self.generation += 1
 
-    def _expected(self, doc: _Doc, old: str, text: str) -> bool:
-        if text in doc.expected:
+    def _expected(self, doc: _Doc, old: Source, text: Source, prefix: int, suffix: int
+                  ) -> bool:
+        if doc.expected and _whole(text) in doc.expected:
             return True
         if doc.insertion is None or len(text) <= len(old):
             return False
         offset, texts = doc.insertion
-        if offset > len(old) or not (text.startswith(old[:offset])
-                                     and text.endswith(old[offset:])):
+        # an insertion at ``offset``: everything before it and after it is unchanged
+        if offset > len(old) or prefix < offset or suffix < len(old) - offset:
             return False
-        inserted = text[offset:offset + len(text) - len(old)]
+        inserted = view_of(text).slice(offset, offset + len(text) - len(old))
         return any(t == inserted or (len(inserted) >= 2 and t.startswith(inserted))
                    for t in texts)
 
@@ -211,8 +217,19 @@ class EditHistory:
         return pool[-limit:] if limit > 0 else []
 
 
-def _inside_crlf(text: str, offset: int) -> bool:
-    return 0 < offset < len(text) and text[offset - 1] == "\r" and text[offset] == "\n"
+def _affixes(old: Source, new: Source) -> tuple[int, int]:
+    """Common prefix and suffix lengths; block by block for two versions of a ``Text``."""
+    if isinstance(old, Text) and isinstance(new, Text):
+        return old.common(new)
+    return common_affixes(_whole(old), _whole(new))
+
+
+def _whole(text: Source) -> str:
+    return text if isinstance(text, str) else text.source
+
+
+def _inside_crlf(text: Source, offset: int) -> bool:
+    return 0 < offset < len(text) and view_of(text).slice(offset - 1, offset + 1) == "\r\n"
 
 
 def _moved(h: Hunk, delta: int) -> Hunk:
@@ -229,7 +246,7 @@ def _numbered(hunks: list[Hunk]) -> list[Hunk]:
     return out
 
 
-def _lines(view: View, anchor: int, anchor_line: int, first: int, last: int) -> list[str]:
+def _lines(view: Lines, anchor: int, anchor_line: int, first: int, last: int) -> list[str]:
     """Lines ``first .. last-1`` of ``view``'s text, without breaks, found from a known line
     start (``anchor`` is where line ``anchor_line`` starts)."""
     if last <= first:
@@ -238,13 +255,12 @@ def _lines(view: View, anchor: int, anchor_line: int, first: int, last: int) -> 
         start = view.back(anchor, anchor_line - first)
     else:
         start = view.after(view.forward(anchor, first - anchor_line - 1))
-    text = view.text
     out: list[str] = []
     at = start
     for _ in range(last - first):
         end = view.end(at)
-        out.append(text[at:end])
-        if end >= len(text):
+        out.append(view.slice(at, end))
+        if end >= len(view):
             break
         at = view.after(end)
     while len(out) < last - first:

@@ -22,8 +22,9 @@ from urllib.parse import unquote, urlparse
 from pygls.uris import to_fs_path
 
 from ..config import Settings
-from ..documents import Document
+from ..documents import Document, Text
 from ..feature import Changes, Feature
+from ..messages import fit
 from ..privacy import Paths
 from .documents import Documents, OpenDocument
 from .engine import Engine, Options, PromptContext, Snippet
@@ -41,6 +42,14 @@ def path_of(uri: str) -> str | None:
         return None
     path = to_fs_path(uri)
     return os.path.normpath(path) if path else None
+
+
+def _same(kept: str | Text, asked: str | Text) -> bool:
+    """Whether the request's text is the kept one: by version for two ``Text``s (no join)."""
+    if isinstance(kept, Text) and isinstance(asked, Text):
+        return kept.same(asked)
+    whole = [t if isinstance(t, str) else t.source for t in (kept, asked)]
+    return whole[0] is whole[1] or whole[0] == whole[1]
 
 
 def name_of(uri: str) -> str:
@@ -70,7 +79,7 @@ class ContextService(Feature):
     def on_open(self, live: Document) -> None:
         from .. import syntax
 
-        uri, text = live.uri, live.source
+        uri, text = live.uri, live.text.copy()
         path = path_of(uri)
         doc = OpenDocument(uri, path, syntax.canonical(live.language_id or ""), live.version,
                            text, self._shown(uri, path))
@@ -87,7 +96,7 @@ class ContextService(Feature):
         doc = self.docs.get(live.uri)
         if doc is None:
             return
-        text = live.source
+        text = live.text.copy()  # O(blocks): the hooks never join the document's text
         self.docs.change(doc, text, live.version)
         self.history.record(live.uri, text)
         self._activity()
@@ -118,10 +127,8 @@ class ContextService(Feature):
         if glob is None or uri in self._told:
             return None
         self._told.add(uri)
-        name = name_of(uri)
-        name = name if len(name) <= 24 else name[:23] + "…"
-        glob = glob if len(glob) <= 18 else glob[:17] + "…"
-        return f"vc-lsp: {name} is excluded ({glob}); nothing from it is sent."
+        return fit("vc-lsp: {name} is excluded ({glob}); nothing from it is sent.",
+                   name=name_of(uri), glob=glob)
 
     def shown(self, uri: str) -> str:
         doc = self.docs.get(uri)
@@ -129,7 +136,7 @@ class ContextService(Feature):
 
     # -- what prompt builders get --------------------------------------------------------------
 
-    def inline(self, uri: str, text: str, offset: int, language: str, version: int | None,
+    def inline(self, uri: str, text: str | Text, offset: int, language: str, version: int | None,
                window: tuple[int, int], settings: Settings) -> PromptContext:
         """Context for a completion at ``offset`` of ``text`` (the request's snapshot)."""
         started = time.perf_counter()
@@ -150,7 +157,7 @@ class ContextService(Feature):
 
     last_ms = 0.0
 
-    def region(self, uri: str, text: str, start: int, end: int, language: str,
+    def region(self, uri: str, text: str | Text, start: int, end: int, language: str,
                version: int | None, shown: tuple[int, int], settings: Settings
                ) -> tuple[Snippet, ...]:
         """Definitions the code in ``start..end`` uses, for a code action."""
@@ -173,13 +180,13 @@ class ContextService(Feature):
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _document(self, uri: str, text: str, language: str, version: int | None
+    def _document(self, uri: str, text: str | Text, language: str, version: int | None
                   ) -> OpenDocument:
         """The open document if the request's text is its text; else a one-off copy."""
         from .. import syntax
 
         doc = self.docs.get(uri)
-        if doc is not None and (doc.text is text or doc.text == text):
+        if doc is not None and _same(doc.source, text):
             self.docs.touch(doc)
             return doc
         path = path_of(uri)

@@ -8,7 +8,8 @@ touches only the lines it looks at. Line breaks are LSP's: ``\\n``, ``\\r\\n`` a
 
 from __future__ import annotations
 
-from typing import AnyStr
+from ..documents import Text
+from ..lines import strip_break
 
 
 class View:
@@ -75,29 +76,55 @@ class View:
             end = self.end(self.after(end))
         return end
 
+    def slice(self, start: int, end: int) -> str:
+        return self.text[start:end]
 
-def common_affixes(old: AnyStr, new: AnyStr) -> tuple[int, int]:
-    """Lengths of the common prefix and (non-overlapping) common suffix of two texts.
+    def __len__(self) -> int:
+        return len(self.text)
 
-    Binary search over slice comparisons: a few memcmp calls instead of a Python loop over
-    every character, so it stays cheap for the whole document on every keystroke.
-    """
-    limit = min(len(old), len(new))
-    low, high = 0, limit
-    while low < high:
-        mid = (low + high + 1) // 2
-        if old[low:mid] == new[low:mid]:
-            low = mid
-        else:
-            high = mid - 1
-    prefix = low
-    limit -= prefix
-    low, high = 0, limit
-    n_old, n_new = len(old), len(new)
-    while low < high:
-        mid = (low + high + 1) // 2
-        if old[n_old - mid:n_old - low] == new[n_new - mid:n_new - low]:
-            low = mid
-        else:
-            high = mid - 1
-    return prefix, low
+
+class TextView:
+    """``View``'s line arithmetic on a ``documents.Text``: by its line index, so an offset's
+    line costs a bisect, not a count from the top, and nothing joins the whole text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def line_of(self, offset: int) -> int:
+        return self.text.line_at(offset)
+
+    def start(self, offset: int) -> int:
+        return self.text.line_start(self.text.line_at(offset))
+
+    def end(self, offset: int) -> int:
+        line = self.text.line_at(offset)
+        return self.text.line_start(line) + len(strip_break(self.text.line(line)))
+
+    def after(self, offset: int) -> int:
+        line = self.text.line_at(offset)
+        if line + 1 >= self.text.line_count and not self.text.line(line).endswith(("\n", "\r")):
+            return len(self.text)
+        return self.text.line_start(line + 1)
+
+    def back(self, offset: int, count: int) -> int:
+        return self.text.line_start(max(self.text.line_at(offset) - count, 0))
+
+    def forward(self, offset: int, count: int) -> int:
+        line = min(self.text.line_at(offset) + count, max(self.text.line_count - 1, 0))
+        return self.end(self.text.line_start(line))
+
+    def slice(self, start: int, end: int) -> str:
+        return self.text.slice(start, end)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+Lines = View | TextView
+
+
+def view_of(source: str | Text) -> Lines:
+    """The line arithmetic for ``source``, whichever form it comes in."""
+    return View(source) if isinstance(source, str) else TextView(source)

@@ -20,6 +20,7 @@ from ..actions.catalog import Action
 from ..actions.service import Request
 from ..documents import snapshot
 from ..server import VcServer
+from . import nes
 
 log = logging.getLogger(__name__)
 _converter = get_converter()
@@ -38,11 +39,12 @@ def register(server: VcServer) -> None:
         doc = snapshot(ls.workspace, params.text_document.uri)
         if doc is None or ls.context.excluded(doc.uri) is not None:
             return None
-        return listing.code_actions(
+        listed = listing.code_actions(
             doc, params.range, params.context,
             max_lines=settings.actions.max_selection_lines,
             disabled_support=ls.actions.editor.can_disable_actions,
             can_edit=ls.actions.editor.can_apply_edits)
+        return listed + await nes.code_actions(ls, doc, params)  # next-edit suggestions
 
     for action in catalog.STREAMING:
         _register_action(server, action)

@@ -49,7 +49,8 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
     async def completion(ls: VcServer, params: types.CompletionParams) -> types.CompletionList:
         settings = await ls.request_settings()
         empty = types.CompletionList(is_incomplete=True, items=[])
-        query = _query(ls, params.text_document.uri, params.position, invoked=True)
+        uri = params.text_document.uri
+        query = _query(ls, uri, params.position, invoked=_asked_for(ls, uri, params.context))
         if query is None:
             return empty
         budget_ms = settings.inline.completion_budget_ms
@@ -69,6 +70,15 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
             for text, command in zip(items, accepted, strict=True)])
 
 
+def _asked_for(ls: VcServer, uri: str, context: types.CompletionContext | None) -> bool:
+    """Whether the user asked for this completion, rather than the client asking because they
+    type (Zed, Sublime, eglot with company ask on every key): only those wait for a pause."""
+    again = types.CompletionTriggerKind.TriggerForIncompleteCompletions
+    if context is not None and context.trigger_kind == again:
+        return False  # asked again because our last list was incomplete: the user typed on
+    return not ls.inline.rhythm.typing(uri)
+
+
 def _query(ls: VcServer, uri: str, position: types.Position, *,
            invoked: bool) -> CompletionQuery | None:
     doc = snapshot(ls.workspace, uri)
@@ -86,7 +96,7 @@ def _query(ls: VcServer, uri: str, position: types.Position, *,
         live = ls.workspace.text_documents.get(uri)
         return live is not None and live.version == version
 
-    return CompletionQuery(uri=uri, text=doc.source, offset=offset, language=doc.language_id or "",
+    return CompletionQuery(uri=uri, text=doc.text, offset=offset, language=doc.language_id or "",
                            invoked=invoked, is_current=is_current, version=version)
 
 
@@ -102,10 +112,10 @@ def _item(doc: Document, offset: int, text: str, *, markdown: bool,
     Kind Text with plain-text format: Helix parses every Snippet-kind item as a snippet
     whatever its format, which would eat ``$1``, ``${NAME}`` and backslashes in code.
     """
-    line_start = doc.source.rfind("\n", 0, offset) + 1
-    word = _WORD.search(doc.source[line_start:offset])
+    line_start = doc.text.line_start(doc.text.line_at(offset))
+    word = _WORD.search(doc.slice(line_start, offset))
     start = offset - len(word.group()) if word else offset
-    typed = doc.source[start:offset]
+    typed = doc.slice(start, offset)
     edit_range = doc.range_at(start, offset)
     first = text.split("\n", 1)[0]
     label = (typed + first).strip() or text.strip().split("\n", 1)[0]

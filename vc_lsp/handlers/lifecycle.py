@@ -27,7 +27,9 @@ def register(server: VcServer) -> None:
         # pygls has just made the workspace; ours is the same but holds documents.Document,
         # whose changes cost O(edit) and whose lines break only where LSP's do.
         ls.protocol._workspace = VcWorkspace.like(ls.workspace, params.workspace_folders or [])
+        ls.client_name = params.client_info.name if params.client_info else ""
         ls.apply_settings("init", params.initialization_options or {})
+        ls.actions.editor.initialize(params)
         inline.register_fallback(ls, params.capabilities)
 
     @server.feature(types.INITIALIZED)
@@ -57,8 +59,8 @@ def register(server: VcServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: VcServer, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.work.on_change(uri)
         doc = live(ls.workspace, uri)
+        ls.work.on_change(uri, doc.text if doc is not None else None)
         if doc is not None:
             for feature in ls.features:
                 feature.on_change(doc, params.content_changes)

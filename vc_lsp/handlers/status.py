@@ -28,6 +28,9 @@ def register(server: VcServer) -> None:
             "usageFile": {"path": str(ls.usage.path), "writes": ls.usage.writes},
             "status": ls.status.reporter.current.params() if ls.status.reporter.current
             else None,
+            "inline": {"answered": dict(ls.inline.counts), "streaming": ls.inline.in_flight(),
+                       "debounceMs": round(ls.inline.rhythm.debounce_s(
+                           ls.settings_store.current.inline) * 1000, 1)},
             "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens,
                        "cached": usage.cached_tokens},
             "protocol": {

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..context.text import View
-from ..documents import file_name
+from ..documents import Text, file_name
 
 GRID = 16
 BLOCK_OPENERS = (":", "{", "(", "[", "=>", "->", " do", " then")
@@ -69,28 +69,41 @@ class CursorContext:
         return ""
 
 
-def cut(text: str, offset: int, *, language: str, path: str,
+def cut(text: str | Text, offset: int, *, language: str, path: str,
         prefix_chars: int, suffix_chars: int, shown_path: str | None = None) -> CursorContext:
     """Windows of at most the given sizes, made of whole lines with their edges on the grid
-    where possible (a line longer than the budget is cut within the line)."""
-    view = View(text)
-    line_start, line_end = view.start(offset), view.end(offset)
+    where possible (a line longer than the budget is cut within the line). ``text`` may be a
+    document's ``Text``: then only the lines the budgets can reach are ever joined."""
+    if isinstance(text, Text):
+        base, local, first_line = _reach(text, offset, prefix_chars, suffix_chars)
+    else:
+        base, local, first_line = 0, text, 0
+    view = View(local)
+    at = offset - base
+    line = first_line + view.line_of(at)
+    line_start, line_end = view.start(at), view.end(at)
     filename = file_name(path)
     return CursorContext(
-        prefix=text[_prefix_start(view, offset, line_start, prefix_chars):offset],
-        suffix=text[offset:_suffix_end(view, offset, line_end, suffix_chars)],
+        prefix=local[_prefix_start(view, at, line, line_start, prefix_chars):at],
+        suffix=local[at:_suffix_end(view, at, line, line_end, suffix_chars)],
         language=language,
         filename=filename,
         path=shown_path or filename,
     )
 
 
-def _prefix_start(view: View, offset: int, line_start: int, budget: int) -> int:
-    text = view.text
+def _reach(text: Text, offset: int, before: int, after: int) -> tuple[int, str, int]:
+    """The whole lines holding ``offset - before - 1 .. offset + after + 1``: a window whose
+    outer lines always overrun the budgets, so cutting inside it equals cutting the text."""
+    first = text.line_at(max(offset - before - 1, 0))
+    last = text.line_at(min(offset + after + 1, len(text)))
+    start = text.line_start(first)
+    return start, text.slice(start, text.line_start(last + 1)), first
+
+
+def _prefix_start(view: View, offset: int, line: int, line_start: int, budget: int) -> int:
     if offset - line_start > budget:  # the cursor line alone is too long: cut inside it
-        start = max(0, offset - budget)
-        nl = text.find("\n", start, offset)
-        return nl + 1 if nl >= 0 else start
+        return max(0, offset - budget)
     room = budget - (offset - line_start)
     start, climbed = line_start, 0
     while start > 0:
@@ -100,29 +113,27 @@ def _prefix_start(view: View, offset: int, line_start: int, budget: int) -> int:
         start, climbed = above, climbed + 1
     if start == 0:
         return 0
-    first = view.line_of(offset) - climbed
+    first = line - climbed
     down = (-first) % GRID  # move the edge down onto the next grid line
     for _ in range(min(down, climbed)):
         start = view.after(start)
     return start
 
 
-def _suffix_end(view: View, offset: int, line_end: int, budget: int) -> int:
-    text = view.text
+def _suffix_end(view: View, offset: int, line: int, line_end: int, budget: int) -> int:
+    size = len(view)
     if line_end - offset > budget:
-        end = min(len(text), offset + budget)
-        nl = text.rfind("\n", offset, end)
-        return nl if nl >= 0 else end
+        return min(size, offset + budget)
     room = budget - (line_end - offset)
     end, descended = line_end, 0
-    while end < len(text):
+    while end < size:
         below = view.end(view.after(end))
         if below - line_end > room:
             break
         end, descended = below, descended + 1
-    if end >= len(text):
-        return len(text)
-    last = view.line_of(offset) + descended
+    if end >= size:
+        return size
+    last = line + descended
     up = (last + 1) % GRID  # move the edge up so that the next line is a grid line
     if up > descended:
         return line_end

@@ -1,8 +1,10 @@
 """Inline completion: debounce, cache, one upstream stream per document, stop when complete.
 
-The request handler waits on a separate job that owns the stream. A keystroke stops that job
-(closing the stream) and the handler answers an empty list, never a stale suggestion; a
-``$/cancelRequest`` cancels the handler itself, which stops the job and re-raises.
+The request handler waits on a separate job that owns the stream (a ``_Flight``). A keystroke
+stops that job (closing the stream) and the handler answers an empty list, never a stale
+suggestion; a ``$/cancelRequest`` cancels the handler itself, which stops the job and re-raises.
+One keystroke does not stop it: typing exactly what the stream has already written. Then the
+stream goes on and the request at the new cursor is answered from it, minus what was typed.
 """
 
 from __future__ import annotations
@@ -10,23 +12,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..config import Settings
-from ..feature import Feature
+from ..documents import Document, Text
+from ..feature import Changes, Feature
+from ..messages import fit
 from ..notify import Notifier
 from ..privacy import Redaction
 from ..stats import LatencyStats
 from ..upstream.chunks import Delta, Finish
 from ..upstream.client import ChatRequest, UpstreamClient
 from ..upstream.errors import UpstreamError
+from ..upstream.limits import AnswerBudget
 from ..work import Job, Kind, Work
 from . import prompt
-from .cache import SuggestionCache
+from .cache import SuggestionCache, untyped
 from .context import CursorContext, cut
 from .postprocess import clean, is_complete
+from .rhythm import Rhythm
+from .spot import Spot
 
 if TYPE_CHECKING:
     from ..context import ContextService
@@ -39,7 +47,7 @@ class CompletionQuery:
     """An immutable snapshot of what was asked: text and cursor as of one document version."""
 
     uri: str
-    text: str
+    text: Text
     offset: int
     language: str
     invoked: bool
@@ -51,6 +59,32 @@ class CompletionQuery:
 class _Answer:
     items: list[str]
     answered_at: float  # perf_counter when the stream gave its last needed event
+
+
+@dataclass(eq=False, slots=True)
+class _Flight:
+    """One request to the model: where it was asked, and what it has written so far."""
+
+    spot: Spot
+    max_lines: int
+    ctx: CursorContext | None = None
+    raws: dict[int, str] = field(default_factory=dict)
+
+    def typed(self, spot: Spot) -> str | None:
+        """What was typed at this flight's cursor to reach ``spot`` (``""``: the same cursor)."""
+        return spot.typed_since(self.spot)
+
+    def wrote(self, typed: str) -> bool:
+        """Whether some answer, as far as it has streamed, already starts with ``typed``."""
+        ctx = self.ctx
+        return ctx is not None and any(
+            clean(raw, ctx, max_lines=self.max_lines).startswith(typed)
+            for raw in self.raws.values())
+
+    def survives(self, text: Text) -> bool:
+        """A ``didChange`` made ``text``: keep streaming if the user typed what we wrote."""
+        typed = self.typed(Spot(text, self.spot.offset + len(text) - len(self.spot)))
+        return self.wrote(typed) if typed else False
 
 
 class InlineCompleter(Feature):
@@ -65,11 +99,20 @@ class InlineCompleter(Feature):
         self._notifier = notifier
         self.stats = stats or LatencyStats()
         self.cache = SuggestionCache()
+        # Items another feature already has for this cursor (next-edit suggestions: the next
+        # edit is an insertion here); when it gives any, no request is made.
+        self.next_edit: Callable[[CompletionQuery, Settings], list[str]] | None = None
+        self.rhythm = Rhythm()
+        self.counts: Counter[str] = Counter()  # how requests were answered, for vc/stats
 
     # -- lifecycle -------------------------------------------------------------------------
 
+    def on_change(self, doc: Document, changes: Changes) -> None:
+        self.rhythm.changed(doc.uri, changes)
+
     def on_close(self, uri: str) -> None:
         self.cache.drop(uri)
+        self.rhythm.forget(uri)
 
     def on_settings(self, settings: Settings) -> None:
         self.cache.clear()  # suggestions made under other settings are not reused
@@ -85,16 +128,20 @@ class InlineCompleter(Feature):
             if message:
                 self._notifier.say(message)
             return []
-        before, after = q.text[: q.offset], q.text[q.offset:]
-        job = self._join(q.uri, (before, after))
+        if self.next_edit is not None and (found := self.next_edit(q, settings)):
+            return found
+        spot = Spot(q.text, q.offset)
+        job, typed = self._join(q.uri, spot)
         if job is None:
             self._work.stop(q.uri, Kind.INLINE, reason="superseded")
-            cached = self.cache.lookup(q.uri, before, after)
+            cached = self.cache.lookup(q.uri, spot)
             if cached is not None:
+                self.counts["fromCache"] += 1
                 return cached
-            job = self._work.start("inline completion", uri=q.uri, kind=Kind.INLINE,
-                                   key=(before, after))
-            job.run(self._fetch(q, settings, before, after, entered))
+            flight = _Flight(spot, settings.inline.max_lines)
+            job = self._work.start("inline completion", uri=q.uri, kind=Kind.INLINE, key=flight)
+            job.survives = flight.survives
+            job.run(self._fetch(q, settings, flight, entered))
         work = job.task
         assert work is not None
         try:
@@ -107,6 +154,9 @@ class InlineCompleter(Feature):
         if work.cancelled() or work.exception() is not None or not q.is_current():
             return []  # failures were reported where they happened
         answer: _Answer = work.result()
+        if typed:
+            self.counts["typedAlong"] += 1
+            answer = _Answer(untyped(answer.items, typed), answer.answered_at)
         if self._context is not None and answer.items:
             self._context.suggested(q.uri, q.offset, answer.items)
         now = time.perf_counter()
@@ -114,21 +164,40 @@ class InlineCompleter(Feature):
         self.stats.add("inlineTotal", (now - entered) * 1000)
         return answer.items
 
-    def _join(self, uri: str, key: tuple[str, str]) -> Job | None:
-        """The running request for exactly this cursor, if any: asking twice costs one stream."""
-        for job in self._work.jobs(uri, Kind.INLINE):
-            if job.key == key and job.task is not None and not job.stopped:
-                return job
-        return None
+    def in_flight(self) -> list[dict[str, object]]:
+        """Characters each running stream has written so far, by document (``vc/stats``; a
+        list, as URIs make poor keys for clients that turn objects into attributes)."""
+        return [{"uri": uri, "chars": max(map(len, job.key.raws.values()), default=0)}
+                for job in self._work.jobs(kind=Kind.INLINE)
+                if isinstance(job.key, _Flight) and not job.stopped for uri in sorted(job.uris)]
 
-    async def _fetch(self, q: CompletionQuery, s: Settings, before: str, after: str,
+    def joining(self, q: CompletionQuery) -> Job | None:
+        """The running job ``q`` would be answered from (the status binds it to its attempt)."""
+        return self._join(q.uri, Spot(q.text, q.offset))[0]
+
+    def _join(self, uri: str, spot: Spot) -> tuple[Job | None, str]:
+        """The running request for this cursor, if any, and what was typed since it was asked:
+        asking twice costs one stream, and so does typing what the stream already wrote."""
+        for job in self._work.jobs(uri, Kind.INLINE):
+            flight = job.key
+            if not isinstance(flight, _Flight) or job.task is None or job.stopped:
+                continue
+            typed = flight.typed(spot)
+            if typed == "" or (typed and flight.wrote(typed)):
+                return job, typed
+        return None, ""
+
+    async def _fetch(self, q: CompletionQuery, s: Settings, flight: _Flight,
                      entered: float) -> _Answer:
-        if not q.invoked and s.inline.debounce_ms:
-            await asyncio.sleep(s.inline.debounce_ms / 1000)
-            entered = time.perf_counter()
+        if not q.invoked:
+            delay = self.rhythm.debounce_s(s.inline)
+            if delay:
+                await asyncio.sleep(delay)
+                entered = time.perf_counter()
         messages, ctx, redaction = self.prompt(q, s)
+        flight.ctx = ctx
         try:
-            raws, answered_at = await self._stream(ctx, s, entered, messages)
+            raws, answered_at = await self._stream(ctx, s, entered, messages, flight.raws)
         except UpstreamError as err:  # told once here; an unexpected error is logged by Work
             self._notifier.upstream(err)
             return _Answer([], time.perf_counter())
@@ -139,7 +208,7 @@ class InlineCompleter(Feature):
                 text = redaction.restore(text)  # the user's own secret, back in their file
             if text and text not in items:
                 items.append(text)
-        self.cache.put(q.uri, before, after, items)
+        self.cache.put(q.uri, flight.spot, items)
         return _Answer(items, answered_at)
 
     def prompt(self, q: CompletionQuery, s: Settings
@@ -160,21 +229,31 @@ class InlineCompleter(Feature):
         return prompt.messages(ctx, context, redaction), ctx, redaction
 
     async def _stream(self, ctx: CursorContext, s: Settings, entered: float,
-                      messages: list[dict[str, str]]) -> tuple[list[str], float]:
-        """Raw answers per choice, cut short once every choice is complete."""
+                      messages: list[dict[str, str]], raws: dict[int, str]
+                      ) -> tuple[list[str], float]:
+        """Raw answers per choice (kept in ``raws`` as they grow), cut short once every
+        choice is complete."""
         req = ChatRequest.for_feature(s, "inline", messages, n=s.inline.n, stop=prompt.STOP)
-        raws: dict[int, str] = {}
+        budgets: dict[int, AnswerBudget] = {}
         done: set[int] = set()  # complete by our rules while the model was still writing
         finished: set[int] = set()  # ended by the model
         expected = set(range(req.n))
         max_lines = s.inline.max_lines
-        self.stats.add("inlinePrepare", (time.perf_counter() - entered) * 1000)
+        started = time.perf_counter()
+        self.stats.add("inlinePrepare", (started - entered) * 1000)
         async with self._upstream.stream(req) as events:
             async for event in events:
                 if isinstance(event, Delta):
                     raw = raws.get(event.index, "") + event.text
                     raws[event.index] = raw
-                    if ("\n" in event.text or "<" in event.text) and is_complete(
+                    budget = budgets.setdefault(event.index, AnswerBudget(
+                        s.inline.max_answer_chars, s.inline.max_answer_lines))
+                    if budget.spend(event.text):
+                        done.add(event.index)  # a runaway: its start is all that is used
+                        self._notifier.warn_once("limit:inline", fit(
+                            "vc-lsp: a completion ran {why}; its start is used.",
+                            why=budget.words("inline"), whole=("why",)))
+                    elif ("\n" in event.text or "<" in event.text) and is_complete(
                             raw, ctx, max_lines=max_lines):
                         done.add(event.index)
                 elif isinstance(event, Finish):
@@ -184,4 +263,6 @@ class InlineCompleter(Feature):
         # A stream that finished by itself was read to [DONE]: its connection goes back to
         # the pool instead of costing the next completion a new handshake.
         answered_at = time.perf_counter()
+        self.rhythm.answered(answered_at - started)
         return [raws[i] for i in sorted(raws)], answered_at
+

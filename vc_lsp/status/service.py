@@ -16,10 +16,11 @@ can open ``book.attempt(uri, "nextEdit", ...)`` for reports of its own.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,7 @@ from ..upstream.calls import CallRecord
 from ..upstream.errors import UpstreamError
 from ..usage.acceptance import Acceptance
 from ..usage.ledger import Ledger
-from ..work import Work
+from ..work import Job, Work
 from . import progress, why
 from .model import METHOD, Status
 from .reporter import StatusReporter
@@ -75,8 +76,10 @@ class Seen:
 
 class StatusService(Feature):
     def __init__(self, server: LanguageServer, work: Work, ledger: Ledger,
-                 acceptance: Acceptance, context: ContextService | None = None) -> None:
+                 acceptance: Acceptance, context: ContextService | None = None,
+                 joins: Callable[[CompletionQuery], Job | None] | None = None) -> None:
         self._server = server
+        self._joins = joins  # the running completion a query would be answered from
         self._context = context
         self.ledger = ledger
         self.acceptance = acceptance
@@ -140,10 +143,8 @@ class StatusService(Feature):
     def completion(self, q: CompletionQuery, settings: Settings, token: Any = None,
                    *, budget_ms: int | None = None) -> Iterator[Seen]:
         """Run one completion request inside: see the module docstring."""
-        def key() -> tuple[str, str]:  # what the service's job for it computes
-            return q.text[: q.offset], q.text[q.offset:]
-
-        with self.book.attempt(q.uri, "inline", invoked=q.invoked, key=key,
+        with self.book.attempt(q.uri, "inline", invoked=q.invoked,
+                               joins=functools.partial(self._joins, q) if self._joins else None,
                                language=q.language) as attempt, \
                 progress.on_token(self._server, token, "Completing…"):
             attempt.debounce_ms = settings.inline.debounce_ms

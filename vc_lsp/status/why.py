@@ -116,13 +116,13 @@ class WhyBook:
 
     @contextlib.contextmanager
     def attempt(self, uri: str, feature: str, *, invoked: bool,
-                key: Callable[[], object] | None = None, language: str = ""
+                joins: Callable[[], Job | None] | None = None, language: str = ""
                 ) -> Iterator[Attempt]:
         """Around one request: everything inside (and the jobs it starts) reports to it.
-        ``key`` gives what a job for it computes (``Job.key``): a running job with the same
-        key is joined, not started (called only when there is such a job to compare)."""
+        ``joins`` gives the running job the service will answer it from instead of starting
+        one (called only when there is a running job of ours)."""
         attempt = Attempt(uri, feature, invoked, language)
-        attempt.joined = self._running(uri, key)
+        attempt.joined = self._running(uri, joins)
         token = CURRENT.set(attempt)
         traces = tracing.TRACES.set(attempt.traces)
         try:
@@ -136,20 +136,15 @@ class WhyBook:
             CURRENT.reset(token)
             self._finish(attempt)
 
-    def _running(self, uri: str, key: Callable[[], object] | None) -> Attempt | None:
-        """The attempt whose running job computes exactly ``key`` (the service joins it)."""
-        wanted: object = None
+    def _running(self, uri: str, joins: Callable[[], Job | None] | None) -> Attempt | None:
+        """The attempt whose running job the service will join."""
         for job in list(self._owners):
             if job.done:
                 self._owners.pop(job, None)
-                continue
-            if key is None or job.stopped or uri not in job.uris:
-                continue
-            if wanted is None:
-                wanted = key()
-            if job.key == wanted:
-                return self._owners[job]
-        return None
+        if joins is None or not any(uri in job.uris and not job.stopped for job in self._owners):
+            return None
+        joined = joins()
+        return self._owners.get(joined) if joined is not None else None
 
     # -- what the rest of the server sees -------------------------------------------------
 

@@ -99,4 +99,4 @@ def _stream_error(err: Any, *, base_url: str, model: str, key_env: str) -> Upstr
                 status = _STATUS_OF[value.lower()]
                 break
     return classify(status, body, base_url=base_url, model=model, retry_after=None,
-                    key_env=key_env, label="error sent in the stream")
+                    key_env=key_env, label="stream error")

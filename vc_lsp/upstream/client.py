@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import httpx
 from httpx_sse import EventSource, SSEError
 
-from ..config import Settings
+from ..config import ActionSettings, InlineSettings, NextEditSettings, Settings
 from ..redact import remember_secret
 from .calls import CallRecord, Meter, Outcome
 from .chunks import Delta, Event, Finish, Usage, parse_chunk
@@ -35,6 +35,7 @@ from .errors import (
     NotTheApi,
     RateLimited,
     ServerError,
+    UntrustedEndpoint,
     UpstreamError,
     UpstreamTimeout,
     classify,
@@ -58,7 +59,7 @@ FIRST, BETWEEN, TOTAL = "timeouts.firstTokenMs", "timeouts.betweenChunksMs", "ti
 R = TypeVar("R")
 
 
-Feature = Literal["inline", "actions"]
+Feature = Literal["inline", "actions", "nes"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class ChatRequest:
     seed: int | None = None
     user: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
-    feature: str = ""  # who asks ("inline", "actions", ...): the usage ledger's column
+    feature: str = ""  # who asks ("inline", "actions", "nes"): the usage ledger's column
     id: str = field(default_factory=lambda: uuid.uuid4().hex)  # one call, in the ledger
 
     @classmethod
@@ -86,7 +87,8 @@ class ChatRequest:
                     n: int = 1, stop: list[str] | None = None) -> ChatRequest:
         """A request with the feature's model, temperature and token limit (each falling back
         to the global setting) and the shared sampling parameters."""
-        part = s.inline if feature == "inline" else s.actions
+        part: InlineSettings | ActionSettings | NextEditSettings = (
+            s.inline if feature == "inline" else s.nes if feature == "nes" else s.actions)
         return cls(model=part.model or s.model, messages=messages, settings=s,
                    temperature=s.temperature if part.temperature is None else part.temperature,
                    top_p=s.top_p, n=n, stop=stop, max_tokens=part.max_tokens, seed=s.seed,
@@ -180,7 +182,8 @@ class UpstreamClient:
     """
 
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None,
-                 on_prompt: PromptHook | None = None) -> None:
+                 on_prompt: PromptHook | None = None,
+                 key_allowed: Callable[[Settings], bool] | None = None) -> None:
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
         self._dialer: Dialer | None = None
@@ -193,6 +196,7 @@ class UpstreamClient:
         self._paused_by: UpstreamError | None = None
         self._on_prompt = on_prompt
         self._observers: list[CallObserver] = []
+        self._key_allowed = key_allowed
         self.settings = settings
         self.usage = Usage(0, 0)
 
@@ -297,6 +301,7 @@ class UpstreamClient:
     async def stream(self, req: ChatRequest) -> AsyncIterator[AsyncIterator[Event]]:
         """Open a completion stream; leaving the block (or being cancelled) hangs up at once."""
         call = _Call(req.settings, req.model, Meter(req, host_of(req.settings.base_url)))
+        self._check_trust(call)
         now = time.monotonic()
         if now < self._paused_until:
             err = self._still_paused(now, call)
@@ -348,6 +353,13 @@ class UpstreamClient:
                 observer.call_ended(req, record)
             except Exception:  # an observer's bug must not break the stream's close
                 log.exception("a call observer failed")
+
+    def _check_trust(self, call: _Call) -> None:
+        """A key goes only to a host it was trusted for; else nothing goes out at all."""
+        s = call.s
+        if self._key_allowed is not None and s.api_key() and not self._key_allowed(s):
+            raise UntrustedEndpoint("the endpoint and key variable came from editor settings",
+                                    key_env=s.api_key_env, **call.error_kw)
 
     def _still_paused(self, now: float, call: _Call) -> UpstreamError:
         left = round(self._paused_until - now, 1)
@@ -463,6 +475,10 @@ class UpstreamClient:
                 except StopAsyncIteration:
                     break
                 got_event = True
+                if time.monotonic() > call.deadline:  # events that never stop coming
+                    total = call.s.timeouts.total_ms / 1000
+                    raise UpstreamTimeout(f"no complete answer within {total:g} s",
+                                          setting=TOTAL, **call.error_kw)
                 if item.data == "[DONE]":
                     self._ended_stream(call)
                     for out in chunks.flush():
@@ -504,6 +520,7 @@ class UpstreamClient:
     async def models(self, s: Settings) -> list[str]:
         """``GET /models``: used to warm the connection and to check the configured models."""
         call = _Call(s, "")
+        self._check_trust(call)
         url = s.base_url.rstrip("/") + "/models"
         request = self.http.get(url, headers=_headers(s, "application/json"),
                                 timeout=_timeout(s))

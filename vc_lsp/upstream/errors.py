@@ -13,13 +13,21 @@ from typing import Any
 
 import httpx
 
+from ..messages import fit
 from ..redact import redact
 
 
 class UpstreamError(Exception):
-    """Base: ``cause`` groups repeats so the user is told once per cause, not per keystroke."""
+    """Base: ``cause`` groups repeats so the user is told once per cause, not per keystroke.
+
+    Three wordings: ``user_message`` is the one line for the editor (80 columns, host instead
+    of the URL, the detail shortened), ``full_message`` everything for the log and the
+    terminal commands, ``summary`` a few words for a longer message (an action's outcome): the
+    detail, which names the failure ("HTTP 503: overloaded", "connection refused by h:443").
+    """
 
     cause = "upstream"
+    what = "the AI request failed"  # the summary's words
 
     def __init__(self, detail: str = "", *, base_url: str = "", model: str = "") -> None:
         detail = redact(detail)  # upstreams echo keys back in error bodies
@@ -28,19 +36,39 @@ class UpstreamError(Exception):
         self.base_url = base_url
         self.model = model
 
+    @property
+    def host(self) -> str:
+        return host_of(self.base_url)
+
     def user_message(self) -> str:
+        return fit("vc-lsp: the AI request failed: {detail}", detail=self.detail)
+
+    def full_message(self) -> str:
         return f"vc-lsp: the AI request failed: {self.detail}"
+
+    def summary(self) -> str:
+        return self.detail or self.what  # "HTTP 503: overloaded" says what happened
 
 
 class AuthError(UpstreamError):
     cause = "auth"
+    what = "the API key was refused"
 
     def __init__(self, detail: str = "", *, key_env: str = "", key_set: bool = True, **kw: Any):
         super().__init__(detail, **kw)
         self.key_env = key_env
         self.key_set = key_set
+        if not key_set:
+            self.what = f"no API key in {key_env}"
 
     def user_message(self) -> str:
+        if not self.key_set:
+            return fit("vc-lsp: no API key: set {env} for your editor, or 'apiKeyEnv'.",
+                       env=self.key_env, whole=("env",))
+        return fit("vc-lsp: the API key in {env} was rejected ({detail}).",
+                   env=self.key_env, detail=self.detail, whole=("env",))
+
+    def full_message(self) -> str:
         if not self.key_set:
             return (
                 f"vc-lsp: no API key. Set the environment variable {self.key_env} before starting "
@@ -53,11 +81,42 @@ class AuthError(UpstreamError):
         )
 
 
+class UntrustedEndpoint(AuthError):
+    """The key would go to a host no one trusted it for (``config/trust.py``): nothing sent."""
+
+    cause = "trust"
+
+    def user_message(self) -> str:
+        scheme = self.base_url.partition("://")[0]
+        target = self.host if scheme == "https" else f"{scheme}://{self.host}"
+        return fit("vc-lsp: {env} withheld; run vc-lsp trust {target}",
+                   env=self.key_env, target=target, whole=("target",))
+
+    def full_message(self) -> str:
+        scheme, _, rest = self.base_url.partition("://")
+        target = rest.split("/", 1)[0] if scheme == "https" else self.base_url
+        return (
+            f"vc-lsp: {self.key_env} was not sent to {self.base_url}: that endpoint came from "
+            f"settings a workspace can write. If you set it, run: vc-lsp trust {target}"
+        )
+
+
 class ModelNotFound(UpstreamError):
     cause = "model"
 
+    @property
+    def what(self) -> str:  # type: ignore[override]
+        return f"model '{self.model}' not found" if self.model else "no model list"
+
     def user_message(self) -> str:
         if not self.model:  # GET /models itself was not found: the URL is wrong
+            return fit("vc-lsp: no model list at {host} ({detail}); baseUrl ends in /v1?",
+                       host=self.host, detail=self.detail)
+        return fit("vc-lsp: no model '{model}'; see vc-lsp models.",
+                   model=self.model, whole=("model",))
+
+    def full_message(self) -> str:
+        if not self.model:
             return (
                 f"vc-lsp: the service at {self.base_url} has no model list ({self.detail}). "
                 f"Check 'baseUrl': it usually ends in /v1."
@@ -70,36 +129,52 @@ class ModelNotFound(UpstreamError):
 
 class BadRequest(UpstreamError):
     cause = "request"
+    what = "the request was refused"
 
     def __init__(self, detail: str = "", *, param: str | None = None, **kw: Any) -> None:
         super().__init__(detail, **kw)
         self.param = param
 
     def user_message(self) -> str:
+        return fit("vc-lsp: the request for '{model}' was refused: {detail}",
+                   model=self.model, detail=self.detail)
+
+    def full_message(self) -> str:
         return (f"vc-lsp: the service at {self.base_url} refused the request for "
                 f"'{self.model}': {self.detail}")
 
 
 class RateLimited(UpstreamError):
     cause = "rate"
+    what = "rate limited"
 
     def __init__(self, detail: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
         super().__init__(detail, **kw)
         self.retry_after = retry_after
 
     def user_message(self) -> str:
+        wait = f"; pausing {self.retry_after:g} s" if self.retry_after else ""
+        return fit("vc-lsp: rate limited ({detail})" + wait + ".", detail=self.detail)
+
+    def full_message(self) -> str:
         wait = f" Pausing requests for {self.retry_after:g} s." if self.retry_after else ""
         return f"vc-lsp: rate limited by {self.base_url} ({self.detail}).{wait}"
 
 
 class ServerError(UpstreamError):
     cause = "server"
+    what = "the AI service failed"
 
     def __init__(self, detail: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
         super().__init__(detail, **kw)
         self.retry_after = retry_after  # a 503 with Retry-After pauses requests like a 429
 
     def user_message(self) -> str:
+        then = (f"; pausing {self.retry_after:g} s, as it asked." if self.retry_after
+                else "; try again in a moment.")
+        return fit("vc-lsp: the AI service failed ({detail})" + then, detail=self.detail)
+
+    def full_message(self) -> str:
         then = (f" Pausing requests for {self.retry_after:g} s, as it asked."
                 if self.retry_after else " It is usually temporary: try again in a moment.")
         return f"vc-lsp: the AI service at {self.base_url} failed ({self.detail}).{then}"
@@ -107,22 +182,41 @@ class ServerError(UpstreamError):
 
 class UpstreamTimeout(UpstreamError):
     cause = "timeout"
+    what = "no answer in time"
 
     def __init__(self, detail: str = "", *, setting: str = "", **kw: Any) -> None:
         super().__init__(detail, **kw)
         self.setting = setting
 
     def user_message(self) -> str:
+        if not self.setting:
+            return fit("vc-lsp: no answer in time from {host} ({detail}).",
+                       host=self.host, detail=self.detail)
+        return fit("vc-lsp: no answer in time from {host}; raise {setting} if slow.",
+                   host=self.host, setting=self.setting, whole=("setting",))
+
+    def full_message(self) -> str:
         return (
             f"vc-lsp: the service at {self.base_url} did not answer in time ({self.detail}). "
             f"Check your network, or raise '{self.setting}' for a slow model."
         )
 
+    def summary(self) -> str:
+        return f"timed out ({self.setting})" if self.setting else self.detail or self.what
+
 
 class NetworkError(UpstreamError):
     cause = "network"
 
+    @property
+    def what(self) -> str:  # type: ignore[override]
+        return f"cannot reach {self.host}"
+
     def user_message(self) -> str:
+        return fit("vc-lsp: cannot reach {host} ({detail}); check network, proxy, baseUrl.",
+                   host=self.host, detail=self.detail)
+
+    def full_message(self) -> str:
         return (
             f"vc-lsp: cannot reach {self.base_url} ({self.detail}). "
             f"Check the network, a proxy, or 'baseUrl'."
@@ -138,6 +232,8 @@ def host_of(base_url: str) -> str:
 class TlsError(NetworkError):
     """The endpoint's certificate was refused: intercepted, self-signed, expired, wrong host."""
 
+    what = "its TLS certificate was refused"
+
     def __init__(self, detail: str = "", *, reason: str = "", intercepted: bool = False,
                  **kw: Any) -> None:
         super().__init__(detail, **kw)
@@ -145,7 +241,17 @@ class TlsError(NetworkError):
         self.intercepted = intercepted
 
     def user_message(self) -> str:
-        host = host_of(self.base_url)
+        if self.intercepted:
+            return fit("vc-lsp: HTTPS to {host} looks intercepted ({reason}); set "
+                       "network.caBundle.", host=self.host, reason=self.reason)
+        if NOT_TLS in self.reason:
+            return fit("vc-lsp: the server at {host} " + NOT_TLS + "; try http:// in baseUrl.",
+                       host=self.host)
+        return fit("vc-lsp: the TLS certificate of {host} was refused ({reason}).",
+                   host=self.host, reason=self.reason)
+
+    def full_message(self) -> str:
+        host = self.host
         if self.intercepted:
             return (f"vc-lsp: HTTPS to {host} looks intercepted ({self.reason}); set "
                     f"network.caBundle to your company's CA file, or run vc-lsp doctor.")
@@ -155,11 +261,20 @@ class TlsError(NetworkError):
 class ProxyFailure(NetworkError):
     """The proxy could not be reached, refused the tunnel, or wants credentials."""
 
+    what = "the proxy failed"
+
     def __init__(self, detail: str = "", *, proxy: str = "", **kw: Any) -> None:
         super().__init__(detail, **kw)
         self.proxy = proxy
 
     def user_message(self) -> str:
+        if not self.proxy:
+            return fit("vc-lsp: the proxy failed ({detail}); see network.proxy, HTTPS_PROXY.",
+                       detail=self.detail)
+        return fit("vc-lsp: proxy {proxy} failed ({detail}); see network.proxy, HTTPS_PROXY.",
+                   proxy=host_of(self.proxy), detail=self.detail)
+
+    def full_message(self) -> str:
         via = f" {self.proxy}" if self.proxy else ""
         return (f"vc-lsp: the proxy{via} failed ({self.detail}); check network.proxy or "
                 f"HTTPS_PROXY.")
@@ -168,7 +283,12 @@ class ProxyFailure(NetworkError):
 class NetworkSetup(NetworkError):
     """A network setting that cannot be used (a CA file that is missing, a bad proxy URL)."""
 
+    what = "the network settings cannot be used"
+
     def user_message(self) -> str:
+        return fit("vc-lsp: cannot use the network settings: {detail}.", detail=self.detail)
+
+    def full_message(self) -> str:
         return f"vc-lsp: cannot use the network settings: {self.detail}."
 
 
@@ -176,12 +296,21 @@ class NotTheApi(NetworkError):
     """An HTML page or a redirect where the API should answer: a proxy, a captive portal (a
     network's login page) or a ``baseUrl`` that points at a website."""
 
+    what = "not the API at baseUrl"
+
     def __init__(self, detail: str = "", *, location: str | None = None, **kw: Any) -> None:
         super().__init__(detail, **kw)
         self.location = location
 
     def user_message(self) -> str:
-        host = host_of(self.base_url)
+        if self.location is not None:
+            return fit("vc-lsp: a redirect from {host} to {to}: a login page? See baseUrl.",
+                       host=self.host, to=self.location or "?")
+        return fit("vc-lsp: a web page from {host} ({detail}), not the API; baseUrl (…/v1)?",
+                   host=self.host, detail=self.detail)
+
+    def full_message(self) -> str:
+        host = self.host
         if self.location is not None:
             return (f"vc-lsp: a redirect came back from {host} ({self.detail}) instead of the "
                     f"API: a network login page or proxy, or baseUrl is not the API root (…/v1).")
@@ -193,17 +322,30 @@ class ProtocolFailure(UpstreamError):
     """The HTTP connection itself broke its rules (an HTTP/2 stream limit, a framing error)."""
 
     cause = "protocol"
+    what = "HTTP protocol error"
 
     def user_message(self) -> str:
-        return (f"vc-lsp: HTTP protocol error with {host_of(self.base_url)} ({self.detail}); "
+        return fit("vc-lsp: protocol error with {host}: {detail}; try network.http2 false.",
+                   host=self.host, detail=self.detail)
+
+    def full_message(self) -> str:
+        return (f"vc-lsp: HTTP protocol error with {self.host} ({self.detail}); "
                 f"set network.http2 to false if it persists.")
 
 
 class BadStream(UpstreamError):
     cause = "stream"
+    what = "the answer broke off"
 
     def user_message(self) -> str:
+        return fit("vc-lsp: the answer from {host} broke off ({detail}). Try again.",
+                   host=self.host, detail=self.detail)
+
+    def full_message(self) -> str:
         return f"vc-lsp: the answer from {self.base_url} broke off ({self.detail}). Try again."
+
+
+NOT_TLS = "does not speak TLS"
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -333,7 +475,7 @@ def tls_reason(exc: BaseException) -> tuple[str, bool] | None:
         return None
     reason = str(failure.reason or failure)
     if reason in ("WRONG_VERSION_NUMBER", "HTTP_REQUEST"):
-        return f"{reason}: the server does not speak TLS on that port; try http://", False
+        return f"{reason}: the server {NOT_TLS} on that port; try http://", False
     return reason, False
 
 
@@ -351,7 +493,7 @@ def from_transport(exc: BaseException, *, proxy: str = "", base_url: str, model:
     if isinstance(exc, httpx.ProxyError):
         return ProxyFailure(str(exc), proxy=proxy, **kw)
     if isinstance(exc, httpx.LocalProtocolError):
-        return ProtocolFailure(f"{type(exc).__name__}: {exc}", **kw)
+        return ProtocolFailure(str(exc) or type(exc).__name__, **kw)
     if isinstance(exc, httpx.RemoteProtocolError):
         return BadStream(f"connection dropped: {exc}", **kw)
     tls = tls_reason(exc)

@@ -214,6 +214,11 @@ class Connection(httpcore.AsyncConnectionInterface):
             raise httpcore.ConnectionNotAvailable()
         try:
             response = await self._inner.handle_async_request(request)
+        except asyncio.CancelledError:
+            # Cancelled before the answer's headers: httpcore closes an HTTP/1.1 connection
+            # whose exchange it cut short, and no response will ever report it lost.
+            self._response_closed()
+            raise
         except (httpcore.RemoteProtocolError, httpcore.ReadError, httpcore.WriteError) as exc:
             if not unused_spare:
                 raise

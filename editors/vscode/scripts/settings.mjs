@@ -19,7 +19,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const clonePath = join(here, '..', '..', '..', 'vc_lsp', 'settings.schema.json');
 const schemaPath = join(here, '..', 'settings.schema.json');
 const packagePath = join(here, '..', 'package.json');
-const COPIED = ['type', 'default', 'items', 'minimum', 'maximum', 'enum', 'pattern', 'minLength', 'description'];
+const COPIED = ['type', 'default', 'items', 'minimum', 'maximum', 'enum', 'pattern', 'minLength',
+  'scope', 'description'];
 
 export function propertiesFromSchema(schema) {
   const out = {};

@@ -17,6 +17,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { registerNextEdits } from './nextEdit';
 
 const SECTION = 'vcLsp';
 
@@ -57,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vcLsp.why', () => onDocument('vc.why')),
     vscode.commands.registerCommand('vcLsp.usage', usage),
     vscode.window.onDidChangeActiveTextEditor(() => showStatus()),
+    registerNextEdits(() => client), // next-edit suggestions on the cursor's line (nextEdit.ts)
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration(`${SECTION}.server`)) {
         await restart();
@@ -85,7 +87,10 @@ function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of serverKeys) {
     const seen = config.inspect(key);
-    const value = seen?.workspaceFolderValue ?? seen?.workspaceValue ?? seen?.globalValue;
+    // Where the key goes (baseUrl) and which key (apiKeyEnv): the user's settings only, never
+    // a workspace's, so a repository cannot route the key elsewhere.
+    const value = MACHINE_KEYS.has(key) ? seen?.globalValue
+      : seen?.workspaceFolderValue ?? seen?.workspaceValue ?? seen?.globalValue;
     if (value === undefined || value === null) {
       continue;
     }
@@ -99,17 +104,41 @@ function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
   return out;
 }
 
+const MACHINE_KEYS = new Set(['baseUrl', 'apiKeyEnv']);
+
+/** The server command: from user settings only (a workspace must not choose what runs). */
 function serverCommand(): { command: string; args: string[] } {
   const config = vscode.workspace.getConfiguration(SECTION);
   return {
-    command: config.get<string>('server.path') || 'vc-lsp',
-    args: config.get<string[]>('server.args') ?? [],
+    command: config.inspect<string>('server.path')?.globalValue || 'vc-lsp',
+    args: config.inspect<string[]>('server.args')?.globalValue ?? [],
   };
+}
+
+/**
+ * The server's environment: the endpoint and key variable from user settings also go in as
+ * VC_LSP_BASE_URL / VC_LSP_API_KEY_ENV, which the server trusts with the key (settings that
+ * arrive through the editor could come from a workspace, so they get no key on their own).
+ */
+function serverEnv(): NodeJS.ProcessEnv {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const baseUrl = config.inspect<string>('baseUrl')?.globalValue;
+  const apiKeyEnv = config.inspect<string>('apiKeyEnv')?.globalValue;
+  if (baseUrl) {
+    env.VC_LSP_BASE_URL = baseUrl;
+  }
+  if (apiKeyEnv) {
+    env.VC_LSP_API_KEY_ENV = apiKeyEnv;
+  }
+  return env;
 }
 
 async function start(): Promise<void> {
   const { command, args } = serverCommand();
-  const serverOptions: ServerOptions = { command, args, transport: TransportKind.stdio };
+  const serverOptions: ServerOptions = {
+    command, args, transport: TransportKind.stdio, options: { env: serverEnv() },
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
     initializationOptions: { [SECTION]: serverSettings() },

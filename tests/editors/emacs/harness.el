@@ -70,6 +70,17 @@
   (add-hook 'after-change-functions #'vc-test--after-change t t)
   t)
 (add-hook 'find-file-hook #'vc-test-watch)
+(add-hook 'vc-lsp-explanation-mode-hook #'vc-test-watch)   ; the *vc-lsp explanation* buffer
+;; Every vc/explanation update, after vc-lsp.el showed it (a last update may change no text).
+(with-eval-after-load 'vc-lsp
+  (advice-add 'vc-lsp--explanation :after
+              (lambda (&rest _)
+                (let ((buffer (get-buffer "*vc-lsp explanation*")))
+                  (when buffer
+                    (with-current-buffer buffer
+                      (vc-test-tell "explanation"
+                                    (list :header (format-mode-line header-line-format)
+                                          :done (if vc-lsp--explanation-done t :false)))))))))
 
 ;; Native compilation of Debian's elpa packages warns in a window of its own; keep the screen
 ;; to what the test is about.

@@ -109,3 +109,13 @@ vim.api.nvim_create_autocmd('User', {
     end)
   end,
 })
+
+-- A next-edit suggestion drawn by editors/neovim (lua/vc_lsp/nes.lua), with the buffer's text.
+vim.api.nvim_create_autocmd('User', {
+  pattern = 'VcNextEditShown',
+  callback = function(args)
+    local data = args.data or {}
+    tell('nes-shown', { line = data.line, col = data.col, text = data.text, lines = lines(),
+      cursor = vim.api.nvim_win_get_cursor(0) })
+  end,
+})

@@ -32,6 +32,20 @@ function! s:OnLsp(conn_id, message) abort
   endif
 endfunction
 
+" Vim's own screen once redrawn: what the terminal shows as soon as it has drawn Vim's output
+" (tmux's copy may lag behind the event).
+function! s:Screen() abort
+  redraw
+  return join(map(range(1, &lines), {_, row -> join(map(range(1, &columns),
+        \ {_, col -> screenstring(row, col)}), '')}), "\n")
+endfunction
+
+function! s:Explanation() abort
+  let l:buf = bufnr('^vc-lsp explanation$')
+  return {'lines': getbufline(l:buf, 1, '$'), 'shown': bufwinid(l:buf) > 0, 'here': bufname('%'),
+        \ 'screen': s:Screen()}
+endfunction
+
 function! s:Started() abort
   for l:id in keys(ale#lsp#GetConnections())
     if !has_key(s:listening, l:id)
@@ -51,6 +65,8 @@ augroup vc_test
   " After every CompleteDone handler, vc-lsp.vim's included.
   autocmd CompleteDone * call timer_start(0, {-> VcTestTell('completed', VcTestState())})
   autocmd CmdlineEnter * call VcTestTell('prompt', getcmdtype())
+  " After each update of vc-lsp.vim's explanation window.
+  autocmd User VcLspExplanation call VcTestTell('explanation', s:Explanation())
 augroup END
 
 call VcTestTell('ready', {'version': v:version})

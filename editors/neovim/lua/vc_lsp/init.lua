@@ -5,7 +5,8 @@
 --- Neovim 0.12+: ghost text through vim.lsp.inline_completion. Neovim 0.11 has no ghost text, so
 --- the server offers its suggestions as completion items (asked for with <C-Space>).
 --- Commands: :VcExplain, :VcEdit [instruction], :VcFix, :VcCancel, :VcRevert, :VcWhy, :VcUsage,
---- :VcDoctor. Status: require('vc_lsp').statusline() for 'statusline' or lualine.
+--- :VcDoctor, and for next-edit suggestions :VcNextEdit, :VcAcceptEdit, :VcDismissEdit.
+--- Status: require('vc_lsp').statusline() for 'statusline' or lualine.
 local M = {}
 
 local NAME = 'vc_lsp'
@@ -18,6 +19,7 @@ M.defaults = {
   init_options = nil, -- the vcLsp section sent at start-up (inline.completionFallback lives here)
   debounce_text_changes = 0, -- ms; low, so typing stops a streaming edit at once
   inline = true, -- Neovim 0.12+: ghost text; false: completion items there too
+  nes = true, -- next-edit suggestions drawn in the buffer (lua/vc_lsp/nes.lua); false: none
   -- Where :VcExplain's explanation opens: an Ex command that makes a window ('split',
   -- 'vsplit', 'tab split', ...). The document is a scratch buffer: :q closes it.
   explain_window = 'belowright split',
@@ -36,6 +38,9 @@ M.defaults = {
     cancel = '<leader>ac',
     revert = '<leader>ar',
     why = '<leader>aw', -- why the last suggestion was empty (vc.why)
+    next_edit = '<M-n>', -- normal and insert mode: jump to the suggested edit
+    accept_edit = '<M-y>', -- accept the suggested edit
+    dismiss_edit = '<M-d>', -- dismiss it (not offered again for this text)
   },
 }
 
@@ -359,6 +364,10 @@ local function on_attach(client, bufnr)
     vim.api.nvim_create_autocmd('CompleteDone', { group = group, buffer = bufnr, callback = complete_done(client) })
   end
 
+  if o.nes ~= false then
+    require('vc_lsp.nes').attach(client, bufnr, keys)
+  end
+
   map('n', keys.explain, '<cmd>VcExplain<cr>', 'explain the code here')
   map('x', keys.explain, ':VcExplain<cr>', 'explain the selection')
   map('n', keys.edit, '<cmd>VcEdit<cr>', 'edit with an instruction')
@@ -382,6 +391,7 @@ local function user_commands()
   define('VcWhy', function() M.why() end, 'vc-lsp: why the last suggestion here was empty')
   define('VcUsage', function() M.usage() end, "vc-lsp: today's requests, tokens and cost")
   define('VcDoctor', function() M.doctor() end, 'vc-lsp: check the set-up in a terminal')
+  require('vc_lsp.nes').commands()
 end
 
 function M.setup(opts)
