@@ -101,6 +101,7 @@ def status_sessions(upstream: FakeUpstream, tmp_path: Path) -> Session:
         home = state or tmp_path / "state"
         cache = tmp_path / "cache"  # vc.why's report files
         client = await start_server(log_file, {"XDG_STATE_HOME": str(home),
+                                               "VC_LSP_BASE_URL": upstream.base_url,
                                                "XDG_CACHE_HOME": str(cache), **(env or {})},
                                     factory)
         assert isinstance(client, StatusClient)
