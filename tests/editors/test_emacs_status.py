@@ -4,11 +4,13 @@ well again after an answer; `C-c v w` says why the empty answer was empty."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import SAFETY
 from tests.editors.test_emacs import (
     EGLOT,
     LSP_MODE,
@@ -32,14 +34,26 @@ async def status(ed: Emacs, kind: str) -> dict[str, Any]:
     return dict(event)
 
 
-async def mode_line(ed: Emacs) -> tuple[str, str]:
+async def mode_line(ed: Emacs, shows: str = "") -> tuple[str, str]:
     """The selected window's mode line as Emacs renders it, and its row on the screen (the
-    first 80 columns of it)."""
+    first 80 columns of it), once that row ``shows`` the given text if it ever does (tmux's
+    copy of the screen can lag Emacs's redisplay)."""
     text = str(await ed.channel.expr("(format-mode-line mode-line-format)"))
-    await ed.channel.expr("(progn (force-mode-line-update t) (redisplay t))")
-    screen = await ed.terminal.screen()
-    row = next((line for line in screen.split("\n") if "demo.py" in line and " L" in line), "")
-    return text, row
+
+    async def row() -> str:
+        while True:  # each round asks Emacs to redraw, then reads the terminal: no sleep
+            await ed.channel.expr("(progn (force-mode-line-update t) (redisplay t))")
+            screen = await ed.terminal.screen()
+            found = next((line for line in screen.split("\n")
+                          if "demo.py" in line and " L" in line), "")
+            if shows in found:
+                return found
+    try:
+        return text, await asyncio.wait_for(row(), SAFETY / 2)
+    except asyncio.TimeoutError:
+        screen = await ed.terminal.screen()
+        return text, next((line for line in screen.split("\n")
+                           if "demo.py" in line and " L" in line), "")
 
 
 @pytest.mark.parametrize(("client", "place"), [("eglot", "t"), ("lsp-mode", "'front")])
@@ -66,7 +80,7 @@ async def test_emacs_mode_line_shows_the_servers_status(upstream: FakeUpstream, 
         await ed.keys("C-e", "C-M-i")
         error = await status(ed, "Error")
         assert error["line"].startswith("vc-lsp: API key rejected by 127.0.0.1")
-        text, row = await mode_line(ed)
+        text, row = await mode_line(ed, "vc-lsp: API key rejected" if place == "'front" else "")
         assert "vc-lsp: API key rejected" in text
         if place == "'front":
             assert "vc-lsp: API key rejected" in row, row

@@ -539,7 +539,8 @@ async def test_neovim_tui_status_line_shows_the_servers_status(
         while (status := await nv.event("status"))["kind"] != "Error":
             pass
         assert status["line"].startswith("vc-lsp: API key rejected by 127.0.0.1")
-        assert "rejected the API k" in (await nv.event("message"))["message"]  # shown first
+        shown = (await nv.event("message"))["message"]  # shown first
+        assert "API key in VISIONCODER_API_KEY was rejected" in shown
         await nv.keys("<Esc>")
         await nv.event("normal")
         await nv.request("nvim_command", "redraw")
