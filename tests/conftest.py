@@ -24,6 +24,13 @@ ENCODINGS = {"utf-8": types.PositionEncodingKind.Utf8, "utf-16": types.PositionE
              "utf-32": types.PositionEncodingKind.Utf32}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_state(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every server and command the tests start keeps its usage file in the test's folder,
+    never in the user's state folder (the editor tests set their own as well)."""
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+
+
 @pytest.fixture
 async def upstream() -> AsyncIterator[FakeUpstream]:
     async with FakeUpstream() as up:
@@ -97,9 +104,10 @@ async def start_server(log_file: Path, env: dict[str, str] | None = None,
     """``python -m vc_lsp`` at DEBUG into ``log_file``, with the test key, no VC_LSP_* vars of
     the developer's and a user config folder of its own (no settings file, nothing trusted)."""
     server_env = {k: val for k, val in os.environ.items() if not k.startswith("VC_LSP_")}
+    # The usage file goes to the test's folder, never the user's state folder.
     server_env.update({"VISIONCODER_API_KEY": SECRET,
                        "XDG_CONFIG_HOME": str(log_file.parent / f"{log_file.stem}-config"),
-                       **(env or {})})
+                       "XDG_STATE_HOME": str(log_file.parent / "state"), **(env or {})})
     config = ClientServerConfig(
         server_command=[sys.executable, "-m", "vc_lsp", "--log-level", "DEBUG",
                         "--log-file", str(log_file)],

@@ -211,6 +211,13 @@ def seed(draw: st.DrawFn, method: str) -> Any:
     if method.startswith("notebookDocument/"):
         return {"notebookDocument": {"uri": doc["uri"], "notebookType": "jupyter", "version": 1,
                                      "cells": []}, "cellTextDocuments": []}
+    if method == "vc/why":
+        return draw(st.sampled_from([None, {}, doc, {**doc, "feature": "inline"}]))
+    if method in ("textDocument/didShowCompletion", "textDocument/didPartiallyAcceptCompletion"):
+        item = {"insertText": "x = 1", "range": draw(ranges()),
+                "command": {"title": "Accepted", "command": "vc.accepted",
+                            "arguments": [{"id": draw(st.text(max_size=8))}]}}
+        return {"item": item, "acceptedLength": draw(numbers)}
     return draw(st.sampled_from([{}, None]))  # initialized, vc/stats, and any new method
 
 
@@ -288,8 +295,8 @@ def calls(draw: st.DrawFn, session_ids: Iterator[int]) -> Example:
 
 
 REQUESTS = {"textDocument/inlineCompletion", "textDocument/completion",
-            "textDocument/codeAction", "workspace/executeCommand", "vc/stats",
-            "textDocument/copilotInlineEdit"}
+            "textDocument/codeAction", "workspace/executeCommand", "vc/stats", "vc/why",
+            "vc/usage", "textDocument/copilotInlineEdit"}
 
 HEADER_NAMES = [b"Content-Length", b"content-length", b"CONTENT-LENGTH", b"Content-length"]
 EXTRA_HEADERS = [b"", b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n",
@@ -396,4 +403,5 @@ NOTIFICATIONS = {"initialized", "textDocument/didOpen", "textDocument/didChange"
                  "textDocument/didClose", "workspace/didChangeConfiguration", "$/setTrace",
                  "window/workDoneProgress/cancel", "workspace/didChangeWorkspaceFolders",
                  "notebookDocument/didOpen", "notebookDocument/didChange",
-                 "notebookDocument/didClose", "textDocument/didShowInlineEdit"}
+                 "notebookDocument/didClose", "textDocument/didShowCompletion",
+                 "textDocument/didPartiallyAcceptCompletion", "textDocument/didShowInlineEdit"}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .handlers import actions, inline, lifecycle, nes, status
+from .handlers import acceptance, actions, inline, lifecycle, nes, status, usage, why
 from .server import VcServer
 
-HANDLERS = (lifecycle, inline, status, actions, nes)
+HANDLERS = (lifecycle, inline, status, actions, nes, why, acceptance, usage)
 
 
 def create_server() -> VcServer:

@@ -27,7 +27,10 @@ from .nes import NextEditService
 from .notify import Notifier
 from .protocol import VcProtocol
 from .redact import redact, remember_env_secret
+from .status.service import StatusService
 from .upstream.client import UpstreamClient
+from .usage.acceptance import Acceptance
+from .usage.ledger import Ledger
 from .work import Work
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,17 @@ class VcServer(LanguageServer):
             self.upstream, self.work, self.notifier, self.context, self.settings_store.current,
             stats=self.inline.stats))
         self.inline.next_edit = self.nes.inline_items
+        # What the user is told (status, why an answer was empty) and what it cost (the usage
+        # ledger): both watch every upstream call. The ledger goes last, so that its shutdown
+        # writes what the others recorded while they ended.
+        self.usage = Ledger(self.work)
+        self.acceptance = Acceptance(self.usage)
+        self.status = self.add_feature(StatusService(self, self.work, self.usage,
+                                                     self.acceptance, context=self.context,
+                                                     joins=self.inline.joining))
+        self.add_feature(self.usage)
+        self.upstream.observe(self.status)
+        self.upstream.observe(self.usage)
 
     def add_feature(self, feature: F) -> F:
         """Register a feature's lifecycle hooks; the one step a new feature needs here."""

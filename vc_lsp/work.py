@@ -67,6 +67,7 @@ class Job:
         self.key = key  # what the job computes, so an identical request can join it
         self.task: asyncio.Task[Any] | None = None
         self.stopped = False
+        self.stop_reason = ""  # who stopped it ("superseded", "document changed", ...)
         self._work = work
         self._stop: Callable[[], None] | None = None
         # Whether the job may run on through a change that made this text (typing along).
@@ -85,6 +86,7 @@ class Job:
         if self.stopped:
             return False
         self.stopped = True
+        self.stop_reason = reason
         if self._stop is not None:
             self._stop()
         elif self.task is not None and not self.task.done():
@@ -102,6 +104,12 @@ class Work:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._jobs: list[Job] = []
+        self._listeners: list[Callable[[Job], None]] = []
+
+    def listen(self, started: Callable[[Job], None]) -> None:
+        """Call ``started`` with every new job, in the context of whoever starts it (the
+        status learns which completion request a job belongs to)."""
+        self._listeners.append(started)
 
     @property
     def running(self) -> int:
@@ -129,6 +137,8 @@ class Work:
         """A registered job; call ``job.run(coro)`` to start its task."""
         job = Job(self, name, uri, kind, key)
         self._jobs.append(job)
+        for started in self._listeners:
+            started(job)
         return job
 
     def jobs(self, uri: str | None = None, kind: Kind | None = None) -> list[Job]:

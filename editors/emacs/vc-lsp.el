@@ -18,6 +18,7 @@
 (require 'cl-lib)
 (require 'seq)
 (require 'subr-x)
+(require 'url-util)
 
 (defgroup vc-lsp nil
   "AI completions and streamed edits from the vc-lsp language server."
@@ -375,9 +376,117 @@ With an empty range the server takes the enclosing block."
     (define-key map (kbd "f") #'vc-lsp-fix)
     (define-key map (kbd "c") #'vc-lsp-cancel)
     (define-key map (kbd "r") #'vc-lsp-revert)
+    (define-key map (kbd "w") #'vc-lsp-why)
+    (define-key map (kbd "u") #'vc-lsp-usage)
     map)
   "Keys for vc-lsp's commands; bind the map to a prefix, e.g. C-c v.")
 (fset 'vc-lsp-command-map vc-lsp-command-map)
+
+;;;; Status in the mode line (both clients)
+
+(defcustom vc-lsp-mode-line t
+  "Where the mode line shows vc-lsp's status.
+t: at its end, in `global-mode-string' (as most packages do); `front': before
+the major and minor modes, for narrow windows; nil: nowhere.  The status is
+\"vc-lsp\" when all is well, \"vc-lsp …\" while a request is in flight,
+otherwise what is wrong and what to do."
+  :type '(choice (const :tag "At the end" t) (const :tag "Before the modes" front)
+                 (const :tag "Nowhere" nil)))
+
+(defcustom vc-lsp-status-width 40
+  "Most characters of a status message the mode line shows."
+  :type 'integer)
+
+(defvar vc-lsp-status-functions nil
+  "Functions called with each status vc-lsp sends (a plist: :kind :message :busy
+:state :command :uri), e.g. for a mode line package of your own.")
+
+(defvar vc-lsp--status nil
+  "The last status vc-lsp sent (didChangeStatus), as a plist.")
+
+(defun vc-lsp--status-file (uri)
+  "The local file name of the file: URI, or nil."
+  (when (and (stringp uri) (string-prefix-p "file://" uri))
+    (url-unhex-string (substring uri (length "file://")))))
+
+(defun vc-lsp-status-string ()
+  "vc-lsp's status for a mode line, or nil before the server has sent one.
+An \"off for this file\" status shows only in that file's buffers."
+  (let ((s vc-lsp--status))
+    (when s
+      (let ((busy (if (eq (plist-get s :busy) t) " …" ""))
+            (file (vc-lsp--status-file (plist-get s :uri)))
+            (message (format "%s" (or (plist-get s :message) (plist-get s :kind)))))
+        (if (or (equal (plist-get s :kind) "Normal")
+                (and file (not (and buffer-file-name
+                                    (file-equal-p file buffer-file-name)))))
+            (concat "vc-lsp" busy)
+          (when (> (length message) vc-lsp-status-width)
+            (setq message (concat (substring message 0 (1- vc-lsp-status-width)) "…")))
+          (concat "vc-lsp: " message busy))))))
+
+(defvar vc-lsp-mode-line-format
+  '(:eval (when-let ((text (and (eq vc-lsp-mode-line t) (vc-lsp-status-string))))
+            (concat " " text " ")))
+  "What `global-mode-string' gets for vc-lsp's status.")
+(put 'vc-lsp-mode-line-format 'risky-local-variable t)
+
+(defvar vc-lsp-mode-line-front
+  '(:eval (when-let ((text (and (eq vc-lsp-mode-line 'front) (vc-lsp-status-string))))
+            (concat text "  ")))
+  "What the front of `mode-line-modes' gets for vc-lsp's status.")
+(put 'vc-lsp-mode-line-front 'risky-local-variable t)
+
+(unless (member 'vc-lsp-mode-line-format global-mode-string)
+  (setq global-mode-string (append (or global-mode-string '("")) '(vc-lsp-mode-line-format))))
+(unless (member 'vc-lsp-mode-line-front (default-value 'mode-line-modes))
+  (setq-default mode-line-modes (cons 'vc-lsp-mode-line-front
+                                      (default-value 'mode-line-modes))))
+
+(defun vc-lsp--on-status (status)
+  "Keep STATUS (a plist), redraw the mode lines and tell `vc-lsp-status-functions'."
+  (setq vc-lsp--status status)
+  (force-mode-line-update t)
+  (run-hook-with-args 'vc-lsp-status-functions status))
+
+(declare-function lsp--client-notification-handlers "lsp-mode")
+(defvar lsp-clients)
+
+(defun vc-lsp--lsp-status (_workspace params)
+  "lsp-mode's handler for didChangeStatus; PARAMS is a hash table or a plist."
+  (vc-lsp--on-status
+   (if (hash-table-p params)
+       (let (plist)
+         (maphash (lambda (key value) (setq plist (plist-put plist (intern (concat ":" key))
+                                                            value)))
+                  params)
+         plist)
+     params)))
+
+(with-eval-after-load 'lsp-mode
+  (when-let ((client (gethash 'vc-lsp lsp-clients)))
+    (puthash "didChangeStatus" #'vc-lsp--lsp-status
+             (lsp--client-notification-handlers client))))
+
+(with-eval-after-load 'eglot
+  (eval
+   '(cl-defmethod eglot-handle-notification
+      ((_server vc-lsp-eglot-server) (_method (eql didChangeStatus)) &rest status)
+      "vc-lsp's status, for the mode line."
+      (vc-lsp--on-status status))
+   t))
+
+;;;###autoload
+(defun vc-lsp-why ()
+  "Show why the last completion in this buffer gave nothing, and what was sent."
+  (interactive)
+  (vc-lsp--execute "vc.why" (list :uri (vc-lsp--uri))))
+
+;;;###autoload
+(defun vc-lsp-usage ()
+  "Say what today's requests cost (all of your editors together)."
+  (interactive)
+  (vc-lsp--execute "vc.usage" (make-hash-table)))
 
 (provide 'vc-lsp)
 ;;; vc-lsp.el ends here

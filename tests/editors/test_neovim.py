@@ -504,3 +504,70 @@ async def test_neovim_readme_block_attaches(nvim_binary: str, upstream: FakeUpst
         assert done["lines"][1] == '    s = "日本語😀"; n = len(s) + 1'
     finally:
         await nv.quit()
+
+
+# -- the status line ---------------------------------------------------------------------------
+
+STATUS_BLOCK = readme.block("neovim", "Status line", 0)
+
+
+def screen_row(screen: str, text: str) -> str:
+    """The screen's line that holds ``text`` (the status line), or ``""``."""
+    return next((line for line in screen.split("\n") if text in line), "")
+
+
+async def test_neovim_tui_status_line_shows_the_servers_status(
+        nvim_binary: str, upstream: FakeUpstream, tmp_path: Path) -> None:
+    """The README's status line in a real terminal: `vc-lsp` when ready, what is wrong and what
+    to do after a 401, well again after an answer; accepting the suggestion runs its command
+    (the server counts it), and :VcWhy opens the report of the empty answer."""
+    [statusline] = [line for line in STATUS_BLOCK.code.split("\n")
+                    if line.startswith("vim.o.statusline")]
+    (tmp_path / "demo.py").write_text(SOURCE, encoding="utf-8")
+    async with neovim_tui(nvim_binary, upstream, tmp_path, "demo.py") as (nv, term):
+        await nv.event("attached")
+        await nv.lua(statusline)
+        ready = await nv.event("status")
+        assert (ready["kind"], ready["line"]) == ("Normal", "vc-lsp")
+        await nv.request("nvim_command", "redraw")
+        row = screen_row(await term.screen(), "demo.py")
+        assert row.rstrip().endswith("vc-lsp  1,1"), row
+
+        upstream.enqueue(Reply.error(401))
+        await nv.request("nvim_win_set_cursor", 0, [2, 0])
+        await nv.keys("A<C-Space>")
+        while (status := await nv.event("status"))["kind"] != "Error":
+            pass
+        assert status["line"].startswith("vc-lsp: API key rejected by 127.0.0.1")
+        shown = (await nv.event("message"))["message"]  # shown first
+        assert "API key in VISIONCODER_API_KEY was rejected" in shown
+        await nv.keys("<Esc>")
+        await nv.event("normal")
+        await nv.request("nvim_command", "redraw")
+        row = screen_row(await term.screen(), "demo.py")
+        assert "vc-lsp: API key rejected" in row and len(row) <= 80, row
+
+        upstream.enqueue(Reply.text("<completion>len(s) + 1</completion>"))
+        await nv.keys("A<C-Space>")
+        assert await nv.event("menu") == ["len(s)"]
+        await nv.keys("<C-y>")
+        assert (await nv.event("completed"))["reason"] == "accept"
+        while (status := await nv.event("status"))["kind"] != "Normal":
+            pass
+        await nv.keys("<Esc>")
+        await nv.event("normal")
+        stats = await nv.lua("local c = vim.lsp.get_clients({ name = 'vc_lsp' })[1] "
+                             "return c:request_sync('vc/stats', nil, 5000, 0).result")
+        assert stats["suggestions"]["accepted"] == 1  # the item's command ran on accept
+
+        await term.type(":VcWhy")
+        await term.keys("Enter")
+        while (await nv.event("windows"))["count"] != 2:  # the menu's popup closed before
+            pass
+        report = await nv.lua("for _, w in ipairs(vim.api.nvim_tabpage_list_wins(0)) do "
+                              "local b = vim.api.nvim_win_get_buf(w) "
+                              "if vim.api.nvim_buf_get_name(b):match('%.md$') then "
+                              "return vim.api.nvim_buf_get_lines(b, 0, -1, false) end end")
+        text = "\n".join(report)
+        assert text.startswith("# Why no suggestion? demo.py")
+        assert "Last request that gave nothing" in text and "VISIONCODER_API_KEY" in text

@@ -1,4 +1,5 @@
-"""Subcommands for humans at a terminal: ``doctor``, ``models`` and ``complete``.
+"""Subcommands for humans at a terminal: ``doctor``, ``models``, ``complete``, ``usage``,
+``explain-last`` and ``trust``.
 
 Only the argument parsers live here, so ``vc-lsp --version`` and the server's start stay quick;
 each command's module (with its heavy imports) is loaded when that command runs. The server
@@ -64,6 +65,26 @@ def add_parsers(parser: argparse.ArgumentParser) -> None:
     add_settings_flags(p)
 
     p = sub.add_parser(
+        "usage", help="what the requests cost: today, this week, per feature and model",
+        description="Print the usage every vc-lsp of this user recorded (the usage file in "
+                    "the state folder): requests, tokens (prompt, cached, completion), "
+                    "outcomes, costs when usage.prices is set, suggestions offered and "
+                    "accepted, and the daily budget.")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--ledger", metavar="PATH", help="the usage file (default: the state folder's)")
+    add_settings_flags(p)
+
+    p = sub.add_parser(
+        "explain-last", help="why the last completion gave nothing, and what was sent",
+        description="Show the last completion request a vc-lsp server answered (for FILE, or "
+                    "for any file): why it was empty, what the cleanup removed and the exact "
+                    "messages sent (secrets replaced), from the usage file.")
+    p.add_argument("file", metavar="FILE", nargs="?",
+                   help="the file (a path, a file: URI or a file name); default: the last asked")
+    p.add_argument("--json", action="store_true", help="print the reports as JSON")
+    p.add_argument("--ledger", metavar="PATH", help="the usage file (default: the state folder's)")
+
+    p = sub.add_parser(
         "trust", help="let the server send your key to an endpoint set in editor settings",
         description="Trust HOST (or a URL) with the key in --api-key-env. The server sends a key "
                     "only to the endpoint set up outside the editor (defaults, environment, the "
@@ -82,7 +103,7 @@ def run_command(args: argparse.Namespace) -> int:
         encoding = (getattr(stream, "encoding", None) or "").lower()
         if hasattr(stream, "reconfigure") and encoding not in ("utf-8", "utf8"):
             stream.reconfigure(errors="backslashreplace")  # a CJK completion on a cp1252 console
-    module = importlib.import_module(f"{__name__}.{args.command}")
+    module = importlib.import_module(f"{__name__}.{args.command.replace('-', '_')}")
     common = importlib.import_module(f"{__name__}.common")
     try:
         code: int = module.run(args)

@@ -16,7 +16,9 @@ from .settings import (
     NetworkSettings,
     NextEditSettings,
     Settings,
+    StatusSettings,
     Timeouts,
+    UsageSettings,
     camel,
     env_vars,
 )
@@ -24,6 +26,6 @@ from .settings import (
 __all__ = [
     "DEFAULT_API_KEY_ENV", "DEFAULT_BASE_URL", "DEFAULT_MODEL", "SECTION", "ActionSettings",
     "ContextSettings", "InlineSettings", "Invalid", "NetworkSettings", "NextEditSettings", "Rule",
-    "SettingError", "Settings", "SettingsStore", "Timeouts", "build", "camel", "env_vars",
-    "from_environment", "merge", "requirement", "section_of", "snake",
+    "SettingError", "Settings", "SettingsStore", "StatusSettings", "Timeouts", "UsageSettings",
+    "build", "camel", "env_vars", "from_environment", "merge", "requirement", "section_of", "snake",
 ]

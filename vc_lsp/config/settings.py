@@ -216,6 +216,73 @@ class ContextSettings:
     edits and completions); turn off only if it hides code you need completed."""
 
 
+PRICE_KEYS = ("input", "cachedInput", "output")
+
+
+def _is_price_table(value: Any) -> bool:
+    return isinstance(value, Mapping) and all(
+        isinstance(model, str) and isinstance(price, Mapping) and price
+        and all(key in PRICE_KEYS and isinstance(amount, int | float)
+                and not isinstance(amount, bool) and amount >= 0
+                for key, amount in price.items())
+        for model, price in value.items())
+
+
+PRICES = Rule(
+    'an object of model ids to prices, e.g. {"gpt-5.4": {"input": 1.25, "output": 10}} '
+    "(input, cachedInput and output per million tokens)", _is_price_table,
+    short="model → `{input, cachedInput, output}`",
+    schema={"additionalProperties": {
+        "type": "object", "additionalProperties": False, "minProperties": 1,
+        "properties": {key: {"type": "number", "minimum": 0} for key in PRICE_KEYS}}})
+
+
+@attrs.frozen(kw_only=True)
+class UsageSettings:
+    """The local usage ledger: what each request cost, and a daily budget."""
+
+    enabled: bool = setting(True)
+    """Record every request to the AI service (feature, model, tokens, time, outcome) in a
+    SQLite file in your state folder, for `vc-lsp usage` and the daily budget; nothing leaves
+    your machine."""
+    prices: dict[str, Any] = attrs.field(factory=dict, validator=PRICES,
+                                         metadata={"env": None, "allowed": None})
+    """Prices per million tokens by model id, e.g. `{"gpt-5.4": {"input": 1.25,
+    "cachedInput": 0.125, "output": 10}}` (`"*"` prices any other model); `vc-lsp usage` then
+    shows costs and `usage.dailyBudget` counts them."""
+    currency: str = setting("USD", non_empty())
+    """What `usage.prices` and `usage.dailyBudget` are in; shown next to costs."""
+    daily_budget: float | None = setting(None, at_least(0, allow_none=True))
+    """Most to spend per day (with `usage.prices`, all your editors together); once reached,
+    completions come only when you ask for them and the status says so. 0 stops automatic
+    completions at once; unset has no limit."""
+    daily_tokens: int | None = setting(None, at_least(0, allow_none=True))
+    """Most tokens (prompt and completion) per day, all your editors together, with or without
+    prices; once reached it has the same effect as `usage.dailyBudget`."""
+    keep_days: int = setting(90, at_least(1))
+    """Days of history the usage file keeps; older records are removed."""
+    max_calls: int = setting(200_000, at_least(100))
+    """Most requests the usage file keeps (about 150 bytes each); the oldest go first."""
+
+
+@attrs.frozen(kw_only=True)
+class StatusSettings:
+    """What the editor's status line is told."""
+
+    notify: bool = setting(True)
+    """Send `didChangeStatus` whenever the state changes (ready, working, paused, off for this
+    file, error with the next step), in Copilot's format so statusline plugins that read it
+    work."""
+    progress: bool = setting(False)
+    """Also report `$/progress` while requests are in flight (one progress per burst, never one
+    per keystroke), for status lines that show LSP progress such as Neovim's
+    `vim.lsp.status()`; a request that carries a `workDoneToken` gets it anyway."""
+    remember_prompts: bool = setting(True)
+    """Keep the last request of each file (its messages, secrets replaced) in the usage file so
+    `vc-lsp explain-last` can show what was sent; false keeps it in memory only, for
+    `vc.why`."""
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Everything the user can set, as one immutable snapshot."""
@@ -269,6 +336,12 @@ class Settings:
     """Next-edit suggestions: after a pause, the edit you will probably make next (the uses of a
     renamed parameter, a new field in the constructor, the same fix again), anywhere near the
     cursor."""
+    usage: UsageSettings = section(UsageSettings)
+    """The local usage ledger (`vc-lsp usage`): prices per model and a daily budget that turns
+    automatic completions off once reached."""
+    status: StatusSettings = section(StatusSettings)
+    """What the editor's status line is told: status notifications, progress, the last request
+    of each file."""
     exclude: list[str] = attrs.field(factory=list, metadata={"env": None})
     """More files vc-lsp never reads or sends (no completions, no actions, never context), in
     `.gitignore` syntax (`"generated/"`, `"*.sql"`); `"!.env.example"` brings back a file
@@ -302,7 +375,7 @@ class Settings:
 
 
 SETTINGS_CLASSES = (Timeouts, InlineSettings, ActionSettings, NextEditSettings, NetworkSettings,
-                    ContextSettings, Settings)
+                    ContextSettings, UsageSettings, StatusSettings, Settings)
 for _cls in SETTINGS_CLASSES:
     attrs.resolve_types(_cls)  # annotations are strings under postponed evaluation
 

@@ -24,13 +24,17 @@ def register(server: VcServer) -> None:
         settings = await ls.request_settings()
         invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
         query = _query(ls, params.text_document.uri, params.position, invoked=invoked)
-        if query is None or not settings.inline.enabled:
+        if query is None:
             return []
-        items = await ls.inline.complete(query, settings)
+        # The status owner decides what gets no request and keeps the reason for an empty one.
+        with ls.status.completion(query, settings, params.work_done_token) as seen:
+            items = [] if seen.refused else await ls.inline.complete(query, settings)
+            accepted = seen.answer(items)
         # An explicit empty range at the cursor: without one VS Code replaces the word being
         # typed, and drops a suggestion that does not start with that word (any mid-word one).
         here = types.Range(params.position, params.position)
-        return [types.InlineCompletionItem(insert_text=text, range=here) for text in items]
+        return [types.InlineCompletionItem(insert_text=text, range=here, command=command)
+                for text, command in zip(items, accepted, strict=True)]
 
 
 def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
@@ -47,16 +51,23 @@ def register_fallback(server: VcServer, caps: types.ClientCapabilities) -> None:
         empty = types.CompletionList(is_incomplete=True, items=[])
         uri = params.text_document.uri
         query = _query(ls, uri, params.position, invoked=_asked_for(ls, uri, params.context))
-        if query is None or not settings.inline.enabled:
+        if query is None:
             return empty
-        budget = settings.inline.completion_budget_ms / 1000
-        items = await ls.inline.complete(query, settings, budget_s=budget)
-        doc = snapshot(ls.workspace, query.uri)
-        if doc is None or not items or doc.version != query.version:
+        budget_ms = settings.inline.completion_budget_ms
+        with ls.status.completion(query, settings, params.work_done_token,
+                                  budget_ms=budget_ms) as seen:
+            items = [] if seen.refused else await ls.inline.complete(
+                query, settings, budget_s=budget_ms / 1000)
+            doc = snapshot(ls.workspace, query.uri)
+            if doc is None or doc.version != query.version:
+                items = []
+            accepted = seen.answer(items)
+        if doc is None or not items:
             return empty
         markdown = _supports_markdown(ls.client_capabilities)
         return types.CompletionList(is_incomplete=True, items=[
-            _item(doc, query.offset, text, markdown=markdown) for text in items])
+            _item(doc, query.offset, text, markdown=markdown, command=command)
+            for text, command in zip(items, accepted, strict=True)])
 
 
 def _asked_for(ls: VcServer, uri: str, context: types.CompletionContext | None) -> bool:
@@ -94,7 +105,8 @@ def _supports_markdown(caps: types.ClientCapabilities) -> bool:
     return bool(formats and types.MarkupKind.Markdown in formats)
 
 
-def _item(doc: Document, offset: int, text: str, *, markdown: bool) -> types.CompletionItem:
+def _item(doc: Document, offset: int, text: str, *, markdown: bool,
+          command: types.Command | None = None) -> types.CompletionItem:
     """Replace the word being typed, so clients that filter by it keep the item visible.
 
     Kind Text with plain-text format: Helix parses every Snippet-kind item as a snippet
@@ -120,4 +132,5 @@ def _item(doc: Document, offset: int, text: str, *, markdown: bool) -> types.Com
         text_edit=types.TextEdit(range=edit_range, new_text=typed + text),
         insert_text_format=types.InsertTextFormat.PlainText,
         insert_text_mode=types.InsertTextMode.AsIs,
+        command=command,  # vc.accepted: the editor runs it when the item is taken
     )

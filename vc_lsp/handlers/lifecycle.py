@@ -37,6 +37,7 @@ def register(server: VcServer) -> None:
         if supports_pull(ls):
             ls.settings_ready.clear()
             await pull_configuration(ls)
+        ls.status.started()  # the first didChangeStatus: the client may receive it now
         ls.work.run_task(check_setup(ls), "setup check")
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -76,6 +77,7 @@ def register(server: VcServer) -> None:
         for feature in ls.features:
             await feature.shutdown()
         await ls.work.shutdown()
+        await ls.usage.close()  # after the work: the calls its stop cancelled are counted
         await ls.upstream.aclose()
 
 
@@ -104,10 +106,13 @@ async def check_setup(ls: VcServer) -> None:
     except UpstreamError as err:
         if err.cause in ("auth", "network"):
             ls.notifier.upstream(err)
+            ls.status.reporter.failed(err)
         else:
             log.info("model list unavailable: %s", err.detail)
         return
     missing = set(s.model_roles()) - set(models)
     if models and missing:
         for name in sorted(missing):
-            ls.notifier.upstream(ModelNotFound("not in /models", base_url=s.base_url, model=name))
+            missing_model = ModelNotFound("not in /models", base_url=s.base_url, model=name)
+            ls.notifier.upstream(missing_model)
+            ls.status.reporter.failed(missing_model)

@@ -19,8 +19,15 @@ def register(server: VcServer) -> None:
     def stats(ls: VcServer, _: Any = None) -> dict[str, Any]:
         usage = ls.upstream.usage
         protocol = ls.protocol
+        counts = ls.acceptance.counts
         return {
             "latencyMs": ls.inline.stats.summary(),
+            "suggestions": {"offered": counts.offered, "shown": counts.shown,
+                            "accepted": counts.accepted, "partiallyAccepted": counts.partial,
+                            "acceptedChars": counts.accepted_chars},
+            "usageFile": {"path": str(ls.usage.path), "writes": ls.usage.writes},
+            "status": ls.status.reporter.current.params() if ls.status.reporter.current
+            else None,
             "inline": {"answered": dict(ls.inline.counts), "streaming": ls.inline.in_flight(),
                        "debounceMs": round(ls.inline.rhythm.debounce_s(
                            ls.settings_store.current.inline) * 1000, 1)},

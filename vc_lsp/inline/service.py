@@ -171,6 +171,10 @@ class InlineCompleter(Feature):
                 for job in self._work.jobs(kind=Kind.INLINE)
                 if isinstance(job.key, _Flight) and not job.stopped for uri in sorted(job.uris)]
 
+    def joining(self, q: CompletionQuery) -> Job | None:
+        """The running job ``q`` would be answered from (the status binds it to its attempt)."""
+        return self._join(q.uri, Spot(q.text, q.offset))[0]
+
     def _join(self, uri: str, spot: Spot) -> tuple[Job | None, str]:
         """The running request for this cursor, if any, and what was typed since it was asked:
         asking twice costs one stream, and so does typing what the stream already wrote."""

@@ -15,16 +15,18 @@ import contextlib
 import json
 import logging
 import time
+import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import httpx
 from httpx_sse import EventSource, SSEError
 
 from ..config import ActionSettings, InlineSettings, NextEditSettings, Settings
 from ..redact import remember_secret
+from .calls import CallRecord, Meter, Outcome
 from .chunks import Delta, Event, Finish, Usage, parse_chunk
 from .errors import (
     AuthError,
@@ -39,6 +41,7 @@ from .errors import (
     classify,
     error_fields,
     from_transport,
+    host_of,
     is_html,
 )
 from .network import Dialer, Route, Trust
@@ -76,7 +79,8 @@ class ChatRequest:
     seed: int | None = None
     user: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
-    feature: str = ""  # who asks ("inline", "actions", "nes"): what usage is counted under
+    feature: str = ""  # who asks ("inline", "actions", "nes"): the usage ledger's column
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)  # one call, in the ledger
 
     @classmethod
     def for_feature(cls, s: Settings, feature: Feature, messages: list[dict[str, str]], *,
@@ -126,9 +130,10 @@ class _Assembler:
 class _Call:
     """One request's settings snapshot, model and deadlines, fixed when it starts."""
 
-    def __init__(self, s: Settings, model: str) -> None:
+    def __init__(self, s: Settings, model: str, meter: Meter | None = None) -> None:
         self.s = s
         self.model = model
+        self.meter = meter
         start = time.monotonic()
         self.deadline = start + s.timeouts.total_ms / 1000
         self.first_until = start + s.timeouts.first_token_ms / 1000
@@ -157,6 +162,18 @@ class _Call:
 PromptHook = Callable[[ChatRequest], None]
 
 
+class CallObserver(Protocol):
+    """Told about every chat call (the usage ledger, the status); must return at once, as it
+    runs inside the stream's task."""
+
+    def call_started(self, req: ChatRequest) -> None: ...
+
+    def call_ended(self, req: ChatRequest, record: CallRecord) -> None: ...
+
+    def call_refused(self, req: ChatRequest, err: UpstreamError) -> None:
+        """The call was not even sent: requests are paused after a 429 or a 503."""
+
+
 class UpstreamClient:
     """Owns the connection pool and what was learned about each model's accepted parameters.
 
@@ -178,9 +195,14 @@ class UpstreamClient:
         self._paused_until = 0.0
         self._paused_by: UpstreamError | None = None
         self._on_prompt = on_prompt
+        self._observers: list[CallObserver] = []
         self._key_allowed = key_allowed
         self.settings = settings
         self.usage = Usage(0, 0)
+
+    def observe(self, observer: CallObserver) -> None:
+        """Tell ``observer`` about every chat call from now on (the ledger, the status)."""
+        self._observers.append(observer)
 
     def configure(self, settings: Settings) -> None:
         """New settings for the pool; streams in flight keep the settings they started with.
@@ -278,16 +300,22 @@ class UpstreamClient:
     @asynccontextmanager
     async def stream(self, req: ChatRequest) -> AsyncIterator[AsyncIterator[Event]]:
         """Open a completion stream; leaving the block (or being cancelled) hangs up at once."""
-        call = _Call(req.settings, req.model)
+        call = _Call(req.settings, req.model, Meter(req, host_of(req.settings.base_url)))
         self._check_trust(call)
         now = time.monotonic()
         if now < self._paused_until:
-            raise self._still_paused(now, call)
+            err = self._still_paused(now, call)
+            for observer in self._observers:
+                observer.call_refused(req, err)
+            raise err
         if req.settings.log_prompts:
             log.info("prompt for %s: %s", req.model, req.messages)
         if self._on_prompt is not None:
             self._on_prompt(req)
         self._open_streams += 1
+        self._started(req)
+        outcome: Outcome = "stopped"
+        error: UpstreamError | None = None
         try:
             response = await self._open(req, call)
             events = self._events(response, call)
@@ -298,9 +326,33 @@ class UpstreamClient:
                 # first one unwinds) must not interrupt the close, or the connection stays
                 # open and the upstream keeps generating.
                 await asyncio.shield(_close(events, response))
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
+        except UpstreamError as exc:
+            outcome, error = "failed", exc
+            raise
+        except BaseException:
+            outcome = "failed"
+            raise
         finally:
             self._open_streams -= 1
+            assert call.meter is not None
+            if outcome == "stopped" and call.meter.ended:
+                outcome = "answered"
+            self._ended(req, call.meter.record(outcome, error))
             await self._close_retired()
+
+    def _started(self, req: ChatRequest) -> None:
+        for observer in self._observers:
+            observer.call_started(req)
+
+    def _ended(self, req: ChatRequest, record: CallRecord) -> None:
+        for observer in self._observers:
+            try:
+                observer.call_ended(req, record)
+            except Exception:  # an observer's bug must not break the stream's close
+                log.exception("a call observer failed")
 
     def _check_trust(self, call: _Call) -> None:
         """A key goes only to a host it was trusted for; else nothing goes out at all."""
@@ -325,6 +377,8 @@ class UpstreamClient:
             response = await self._wait(self.http.send(request, stream=True), call,
                                         *call.first_limit())
             if response.status_code < 300:
+                if call.meter is not None:
+                    call.meter.responded = True
                 return response
             try:
                 raw = await self._wait(response.aread(), call, *call.first_limit())
@@ -332,6 +386,10 @@ class UpstreamClient:
                 await response.aclose()
             err = self._classify(response, raw, call)
             if attempt == 1 and isinstance(err, BadRequest) and self._adapt(req, body, err):
+                if call.meter is not None:  # the refused request is a call of its own
+                    self._ended(req, call.meter.record("failed", err))
+                    call.meter = Meter(req, call.meter.host)
+                    self._started(req)
                 continue
             raise err
         raise AssertionError("unreachable")
@@ -401,9 +459,10 @@ class UpstreamClient:
             for event in parse_chunk(text, base_url=s.base_url, model=model,
                                      key_env=s.api_key_env):
                 for out in chunks.feed(event):
-                    yield self._count(out)
+                    yield self._count(out, call)
+            self._ended_stream(call)
             for out in chunks.flush():
-                yield out
+                yield self._count(out, call)
             return
         sse = EventSource(response).aiter_sse()
         got_event = visible = False
@@ -421,8 +480,9 @@ class UpstreamClient:
                     raise UpstreamTimeout(f"no complete answer within {total:g} s",
                                           setting=TOTAL, **call.error_kw)
                 if item.data == "[DONE]":
+                    self._ended_stream(call)
                     for out in chunks.flush():
-                        yield out
+                        yield self._count(out, call)
                     await _read_to_end(sse)
                     return
                 if not item.data:
@@ -431,15 +491,24 @@ class UpstreamClient:
                                          key_env=s.api_key_env):
                     for out in chunks.feed(event):
                         visible = visible or isinstance(out, Delta)
-                        yield self._count(out)
+                        yield self._count(out, call)
         finally:
             await sse.aclose()
         if not chunks.complete:
             raise BadStream("the stream ended before the answer was complete", **call.error_kw)
+        self._ended_stream(call)
         for out in chunks.flush():
-            yield out
+            yield self._count(out, call)
 
-    def _count(self, event: Event) -> Event:
+    @staticmethod
+    def _ended_stream(call: _Call) -> None:
+        """The answer came to its end: whatever the reader does now, nothing more is paid."""
+        if call.meter is not None:
+            call.meter.ended = True
+
+    def _count(self, event: Event, call: _Call) -> Event:
+        if call.meter is not None:
+            call.meter.event(event)
         if isinstance(event, Usage):
             self.usage = Usage(self.usage.prompt_tokens + event.prompt_tokens,
                                self.usage.completion_tokens + event.completion_tokens,

@@ -21,8 +21,19 @@ import { registerNextEdits } from './nextEdit';
 
 const SECTION = 'vcLsp';
 
+/** The server's didChangeStatus (Copilot's shape, plus vc-lsp's state, command and uri). */
+type ServerStatus = {
+  kind: 'Normal' | 'Warning' | 'Error' | 'Inactive';
+  message: string;
+  busy?: boolean;
+  state?: string;
+  command?: { title: string; command: string; arguments?: unknown[] };
+  uri?: string;
+};
+
 let client: LanguageClient | undefined;
 let status: vscode.StatusBarItem;
+let serverStatus: ServerStatus | undefined;
 /** Dotted keys of the server's settings ("inline.maxLines"), read from package.json. */
 let serverKeys: string[] = [];
 
@@ -44,6 +55,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vcLsp.doctor', doctor),
     vscode.commands.registerCommand('vcLsp.restart', restart),
     vscode.commands.registerCommand('vcLsp.showLog', () => client?.outputChannel.show()),
+    vscode.commands.registerCommand('vcLsp.why', () => onDocument('vc.why')),
+    vscode.commands.registerCommand('vcLsp.usage', usage),
+    vscode.window.onDidChangeActiveTextEditor(() => showStatus()),
     registerNextEdits(() => client), // next-edit suggestions on the cursor's line (nextEdit.ts)
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration(`${SECTION}.server`)) {
@@ -149,6 +163,10 @@ async function start(): Promise<void> {
   const created = new LanguageClient('vcLsp', 'vc-lsp', serverOptions, clientOptions);
   client = created;
   created.onDidChangeState((event) => showState(event.newState));
+  created.onNotification('didChangeStatus', (params: ServerStatus) => {
+    serverStatus = params;
+    showStatus();
+  });
   showState(State.Starting);
   try {
     await created.start();
@@ -186,9 +204,55 @@ function showState(state: State): void {
     [State.StartFailed]: 'failed to start',
   };
   const down = state === State.Stopped || state === State.StartFailed;
+  if (down || state === State.Starting) {
+    serverStatus = undefined;
+  }
   status.text = down ? '$(warning) vc-lsp' : '$(sparkle) vc-lsp';
   status.tooltip = `vc-lsp server ${words[state]}: click for the log`;
+  status.command = 'vcLsp.showLog';
+  status.backgroundColor = undefined;
   status.show();
+  if (!down) {
+    showStatus();
+  }
+}
+
+/**
+ * The server's status in the status bar item: `vc-lsp` when all is well (spinning while a
+ * request is in flight), otherwise what is wrong and what to do, in the warning or error
+ * colours; clicking it runs the status's command (vc.why: why no suggestion) or shows the log.
+ * "Off for this file" shows only while that file is in the editor.
+ */
+function showStatus(): void {
+  const s = serverStatus;
+  if (!s || !client?.isRunning()) {
+    return;
+  }
+  const active = vscode.window.activeTextEditor?.document.uri.toString();
+  const other = s.uri !== undefined && active !== undefined && s.uri !== active;
+  const normal = s.kind === 'Normal' || other;
+  const icons: Record<ServerStatus['kind'], string> = {
+    Normal: '$(sparkle)', Warning: '$(warning)', Error: '$(error)', Inactive: '$(circle-slash)',
+  };
+  const icon = s.busy ? '$(loading~spin)' : normal ? icons.Normal : icons[s.kind] ?? '$(info)';
+  status.text = normal ? `${icon} vc-lsp` : `${icon} vc-lsp: ${s.message}`;
+  status.tooltip = `vc-lsp: ${s.message}` + (s.command ? ` (click: ${s.command.title})` : '');
+  status.backgroundColor = normal ? undefined : s.kind === 'Error'
+    ? new vscode.ThemeColor('statusBarItem.errorBackground')
+    : s.kind === 'Warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  status.command = s.command && !normal
+    ? { title: s.command.title, command: s.command.command, arguments: s.command.arguments ?? [] }
+    : 'vcLsp.showLog';
+  status.show();
+}
+
+/** vc.usage: today's requests, tokens and cost, in one message. */
+async function usage(): Promise<void> {
+  if (!client || !client.isRunning()) {
+    void vscode.window.showWarningMessage('vc-lsp: the server is not running; see "vc-lsp: Show Log".');
+    return;
+  }
+  await execute(client, 'vc.usage', {});
 }
 
 type Target = { editor: vscode.TextEditor; client: LanguageClient; uri: string };

@@ -98,6 +98,18 @@ vim.api.nvim_create_autocmd({ 'WinNew', 'WinClosed' }, {
   end,
 })
 
+-- vc-lsp's status (didChangeStatus), as editors/neovim keeps it.
+vim.api.nvim_create_autocmd('User', {
+  pattern = 'VcLspStatus',
+  callback = function(args)
+    local data = args.data or {}
+    vim.schedule(function()
+      tell('status', { kind = data.kind, state = data.state, message = data.message,
+                       busy = data.busy, line = require('vc_lsp').statusline() })
+    end)
+  end,
+})
+
 -- A next-edit suggestion drawn by editors/neovim (lua/vc_lsp/nes.lua), with the buffer's text.
 vim.api.nvim_create_autocmd('User', {
   pattern = 'VcNextEditShown',

@@ -21,6 +21,7 @@ from ... import syntax
 from ...indent import width
 from ..context import CursorContext
 from . import block, echo, fences, layout, prose, repetition, suffix, tree, unwrap
+from . import trace as tracing
 from .block import block_end
 from .draft import Draft
 
@@ -55,6 +56,16 @@ _PENDING_ANY = ("else", "elif", "elsif", "elseif", "except", "finally", "catch",
 
 def clean(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> str:
     """The insert text, or ``""`` when the model had nothing useful to add."""
+    trace = tracing.begin(raw)  # None unless "why no suggestion?" listens (trace.py)
+    text = ""
+    try:
+        text = _clean(raw, ctx, max_lines)
+        return text
+    finally:
+        tracing.end(trace, text)
+
+
+def _clean(raw: str, ctx: CursorContext, max_lines: int) -> str:
     above = layout.lines_above(ctx)
     if above is not None:  # whole lines before the cursor line: a block on a virtual line
         vctx, indent = above
@@ -73,6 +84,8 @@ def clean(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> str:
     else:
         text = "\n".join(_block(d.text, d))  # each line step logs for itself
     if not text.strip() or _is_next_line(text, ctx):
+        if text:  # an empty text was recorded by the step that emptied it
+            tracing.step("blank" if not text.strip() else "next-line", text, "")
         return ""
     return text
 
@@ -118,17 +131,19 @@ def _settled(past: list[str], ctx: CursorContext) -> bool:
 def _breaks(raw: str, vctx: CursorContext, *, partial: bool = False) -> bool:
     """Whether the reply's code starts on a new line (the text stage tells)."""
     d = Draft(vctx, raw, partial=partial)
-    _text_stage(d)
+    _text_stage(d, probe=True)
     return d.broke or d.text.startswith("\n")
 
 
-def _text_stage(d: Draft) -> None:
+def _text_stage(d: Draft, *, probe: bool = False) -> None:
     for run in FILTERS:
         before = d.text
         run(d)
         if d.text != before:
             name = filter_name(run)
             d.notes.append(name)
+            if not d.partial and not probe:
+                tracing.step(name, before, d.text)
             if log.isEnabledFor(logging.DEBUG) and not d.partial:
                 log.debug("cleanup: %s changed the text (%d -> %d chars)", name, len(before),
                           len(d.text))
@@ -139,6 +154,7 @@ def _step(d: Draft, name: str, run: Callable[[str], str]) -> str:
     d.text = run(before)
     if d.text != before:
         d.notes.append(name)
+        tracing.step(name, before, d.text)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("cleanup: %s changed the text (%d -> %d chars)", name, len(before),
                       len(d.text))
@@ -172,6 +188,8 @@ def _block(text: str, d: Draft) -> list[str]:
 def _lines_step(d: Draft, name: str, before: list[str], after: list[str]) -> list[str]:
     if after != before:
         d.notes.append(name)
+        if tracing.listening():
+            tracing.step(name, "\n".join(before), "\n".join(after))
         if log.isEnabledFor(logging.DEBUG):
             log.debug("cleanup: %s changed the text (%d -> %d lines)", name, len(before),
                       len(after))

@@ -4,8 +4,9 @@
 ---
 --- Neovim 0.12+: ghost text through vim.lsp.inline_completion. Neovim 0.11 has no ghost text, so
 --- the server offers its suggestions as completion items (asked for with <C-Space>).
---- Commands: :VcExplain, :VcEdit [instruction], :VcFix, :VcCancel, :VcRevert, :VcDoctor, and for
---- next-edit suggestions :VcNextEdit, :VcAcceptEdit, :VcDismissEdit.
+--- Commands: :VcExplain, :VcEdit [instruction], :VcFix, :VcCancel, :VcRevert, :VcWhy, :VcUsage,
+--- :VcDoctor, and for next-edit suggestions :VcNextEdit, :VcAcceptEdit, :VcDismissEdit.
+--- Status: require('vc_lsp').statusline() for 'statusline' or lualine.
 local M = {}
 
 local NAME = 'vc_lsp'
@@ -22,6 +23,7 @@ M.defaults = {
   -- Where :VcExplain's explanation opens: an Ex command that makes a window ('split',
   -- 'vsplit', 'tab split', ...). The document is a scratch buffer: :q closes it.
   explain_window = 'belowright split',
+  status_width = 40, -- most characters statusline() shows of a status message
   -- Neovim 0.11: 'completeopt' for the buffer, so one suggestion still shows as a menu with the
   -- whole text in the popup, and nothing is inserted until <C-y>. false keeps yours.
   completeopt = 'menuone,noinsert,popup',
@@ -35,6 +37,7 @@ M.defaults = {
     fix = '<leader>af',
     cancel = '<leader>ac',
     revert = '<leader>ar',
+    why = '<leader>aw', -- why the last suggestion was empty (vc.why)
     next_edit = '<M-n>', -- normal and insert mode: jump to the suggested edit
     accept_edit = '<M-y>', -- accept the suggested edit
     dismiss_edit = '<M-d>', -- dismiss it (not offered again for this text)
@@ -198,6 +201,48 @@ function M.revert()
   return M.execute('vc.revert', { uri = vim.uri_from_bufnr(bufnr) }, bufnr)
 end
 
+function M.why()
+  local bufnr = vim.api.nvim_get_current_buf()
+  return M.execute('vc.why', { uri = vim.uri_from_bufnr(bufnr) }, bufnr)
+end
+
+function M.usage()
+  return M.execute('vc.usage', vim.empty_dict())
+end
+
+--- The server's last status (didChangeStatus: kind, message, busy, state, command, uri).
+M.status = nil
+
+--- The status for a status line: 'vc-lsp' when all is well ('vc-lsp …' while a request is in
+--- flight), 'vc-lsp: <what is wrong and what to do>' otherwise; '' before the server spoke.
+--- An "off for this file" status shows only in that file's window.
+function M.statusline()
+  local s = M.status
+  if type(s) ~= 'table' then
+    return ''
+  end
+  local busy = s.busy and ' …' or ''
+  if s.kind == 'Normal' or (s.uri and s.uri ~= vim.uri_from_bufnr(0)) then
+    return 'vc-lsp' .. busy
+  end
+  local message = tostring(s.message or s.kind)
+  local width = M.options.status_width or 40
+  if vim.fn.strchars(message) > width then
+    message = vim.fn.strcharpart(message, 0, width - 1) .. '…'
+  end
+  return 'vc-lsp: ' .. message .. busy
+end
+
+--- didChangeStatus: keep it, redraw the status lines, and tell `User VcLspStatus` autocommands
+--- (with the status as `data`) for status line plugins that draw on events.
+local function on_status(_, params)
+  M.status = params
+  vim.g.vc_lsp_status = M.statusline()
+  vim.api.nvim_exec_autocmds('User', { pattern = 'VcLspStatus', modeline = false, data = params })
+  vim.cmd('redrawstatus!')
+  return vim.NIL
+end
+
 --- Run `vc-lsp doctor` in a terminal split, with the settings this editor sends.
 function M.doctor()
   local config = vim.lsp.config[NAME] or {}
@@ -331,6 +376,7 @@ local function on_attach(client, bufnr)
   map('x', keys.fix, ':VcFix<cr>', 'fix the problems in the selection')
   map('n', keys.cancel, '<cmd>VcCancel<cr>', 'stop what is streaming')
   map('n', keys.revert, '<cmd>VcRevert<cr>', 'restore the text of the last edit')
+  map('n', keys.why, '<cmd>VcWhy<cr>', 'why the last suggestion was empty')
 end
 
 local function user_commands()
@@ -342,6 +388,8 @@ local function user_commands()
   define('VcFix', function(o) M.fix(o) end, 'vc-lsp: fix the diagnostics on the line or selection')
   define('VcCancel', function() M.cancel() end, 'vc-lsp: stop what is streaming')
   define('VcRevert', function() M.revert() end, 'vc-lsp: restore the text the last edit replaced')
+  define('VcWhy', function() M.why() end, 'vc-lsp: why the last suggestion here was empty')
+  define('VcUsage', function() M.usage() end, "vc-lsp: today's requests, tokens and cost")
   define('VcDoctor', function() M.doctor() end, 'vc-lsp: check the set-up in a terminal')
   require('vc_lsp.nes').commands()
 end
@@ -351,7 +399,11 @@ function M.setup(opts)
   local o = M.options
   local config = {
     flags = { debounce_text_changes = o.debounce_text_changes },
-    handlers = { ['window/showMessage'] = show_message, ['window/showDocument'] = show_document },
+    handlers = {
+      ['window/showMessage'] = show_message,
+      ['window/showDocument'] = show_document,
+      didChangeStatus = on_status,
+    },
   }
   config.cmd = o.cmd
   config.filetypes = o.filetypes
