@@ -23,6 +23,7 @@ from typing import Any
 from lsprotocol import types
 
 from .ledger import Ledger
+from .store import Acceptance as Counts
 
 log = logging.getLogger(__name__)
 COMMAND = "vc.accepted"
@@ -42,22 +43,11 @@ class Offered:
     accepted_chars: int = 0
 
 
-@dataclass
-class Counts:
-    """This session's figures (``vc/stats``)."""
-
-    offered: int = 0
-    shown: int = 0
-    accepted: int = 0
-    partial: int = 0
-    accepted_chars: int = 0
-
-
 class Acceptance:
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
         self._recent: OrderedDict[str, Offered] = OrderedDict()
-        self.counts = Counts()
+        self.counts = Counts()  # this session's figures (vc/stats)
 
     def offer(self, uri: str, feature: str, texts: Sequence[str], *, model: str,
               call_id: str | None, language: str = "") -> list[types.Command]:
