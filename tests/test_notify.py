@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from tests.clock import Clock
 from vc_lsp.notify import REPEAT_AFTER_S, Notifier
 from vc_lsp.redact import MASK, remember_secret
 from vc_lsp.upstream.errors import (
@@ -17,17 +18,11 @@ from vc_lsp.upstream.errors import (
 BASE = "https://api.test/v1"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def make() -> tuple[Notifier, Clock, list[tuple[str, types.MessageType]]]:
     shown: list[tuple[str, types.MessageType]] = []
-    clock = Clock()
+    clock = Clock(1000.0)
     return Notifier(lambda m, k: shown.append((m, k)), clock=clock), clock, shown
 
 

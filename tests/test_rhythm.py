@@ -9,18 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lsprotocol import types
 
+from tests.clock import Clock
 from vc_lsp.config.settings import InlineSettings
 from vc_lsp.inline.rhythm import BURST_S, LEARNED, Rhythm
 
 URI = "file:///a.py"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def key(text: str = "x", *, line: int = 0, start: int = 0, end: int | None = None

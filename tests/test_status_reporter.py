@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.clock import Clock
 from vc_lsp.config import Settings
 from vc_lsp.status.model import Kind, State, Status
 from vc_lsp.status.reporter import StatusReporter
@@ -24,12 +25,6 @@ from vc_lsp.upstream.errors import (
 BASE = "https://api.example.com/v1"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
