@@ -18,8 +18,6 @@ from vc_lsp.upstream.errors import (
 BASE = "https://api.test/v1"
 
 
-
-
 def make() -> tuple[Notifier, Clock, list[tuple[str, types.MessageType]]]:
     shown: list[tuple[str, types.MessageType]] = []
     clock = Clock(1000.0)

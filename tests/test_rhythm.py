@@ -16,8 +16,6 @@ from vc_lsp.inline.rhythm import BURST_S, LEARNED, Rhythm
 URI = "file:///a.py"
 
 
-
-
 def key(text: str = "x", *, line: int = 0, start: int = 0, end: int | None = None
         ) -> list[types.TextDocumentContentChangeEvent]:
     rng = types.Range(start=types.Position(line=line, character=start),

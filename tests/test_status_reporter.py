@@ -25,8 +25,6 @@ from vc_lsp.upstream.errors import (
 BASE = "https://api.example.com/v1"
 
 
-
-
 @pytest.fixture
 def sent() -> list[Status]:
     return []
