@@ -50,6 +50,7 @@ async def test_typing_what_the_stream_already_wrote_keeps_it(lsp, upstream: Fake
         for i, ch in enumerate("comp"):  # four keystrokes the stream has already written
             change(client, URI, i + 1, 0, 4 + i, ch)
         later = asyncio.ensure_future(inline_texts(client, URI, 0, 8))
+        await stats(client)  # answered in order: the keystrokes and the request are in
         resume.set()
         assert await asyncio.wait_for(later, SAFETY) == [ANSWER[4:]]
         assert await first == []  # asked at the old cursor: never shown there

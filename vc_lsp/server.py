@@ -73,7 +73,7 @@ class VcServer(LanguageServer):
         self.acceptance = Acceptance(self.usage)
         self.status = self.add_feature(StatusService(self, self.work, self.usage,
                                                      self.acceptance, context=self.context,
-                                                     joins=self.inline.joining))
+                                                     completions=self.inline))
         self.add_feature(self.usage)
         self.upstream.observe(self.status)
         self.upstream.observe(self.usage)

@@ -29,8 +29,7 @@ def register(server: VcServer) -> None:
             "status": ls.status.reporter.current.params() if ls.status.reporter.current
             else None,
             "inline": {"answered": dict(ls.inline.counts), "streaming": ls.inline.in_flight(),
-                       "debounceMs": round(ls.inline.rhythm.debounce_s(
-                           ls.settings_store.current.inline) * 1000, 1)},
+                       "debounceMs": ls.inline.pause_ms(ls.settings_store.current)},
             "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens,
                        "cached": usage.cached_tokens},
             "protocol": {

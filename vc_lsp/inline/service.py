@@ -171,6 +171,10 @@ class InlineCompleter(Feature):
                 for job in self._work.jobs(kind=Kind.INLINE)
                 if isinstance(job.key, _Flight) and not job.stopped for uri in sorted(job.uris)]
 
+    def pause_ms(self, settings: Settings) -> int:
+        """The pause an automatic request waits for now (``inline.debounceMs``, adapted)."""
+        return round(self.rhythm.debounce_s(settings.inline) * 1000)
+
     def joining(self, q: CompletionQuery) -> Job | None:
         """The running job ``q`` would be answered from (the status binds it to its attempt)."""
         return self._join(q.uri, Spot(q.text, q.offset))[0]

@@ -20,9 +20,9 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -74,12 +74,22 @@ class Seen:
             language=self.attempt.language)
 
 
+class Completions(Protocol):
+    """What the status asks the inline service about a request it is to answer."""
+
+    def joining(self, q: CompletionQuery) -> Job | None:
+        """The running job ``q`` would be answered from."""
+
+    def pause_ms(self, settings: Settings) -> int:
+        """The pause an automatic request waits for now."""
+
+
 class StatusService(Feature):
     def __init__(self, server: LanguageServer, work: Work, ledger: Ledger,
                  acceptance: Acceptance, context: ContextService | None = None,
-                 joins: Callable[[CompletionQuery], Job | None] | None = None) -> None:
+                 completions: Completions | None = None) -> None:
         self._server = server
-        self._joins = joins  # the running completion a query would be answered from
+        self._completions = completions
         self._context = context
         self.ledger = ledger
         self.acceptance = acceptance
@@ -144,10 +154,12 @@ class StatusService(Feature):
                    *, budget_ms: int | None = None) -> Iterator[Seen]:
         """Run one completion request inside: see the module docstring."""
         with self.book.attempt(q.uri, "inline", invoked=q.invoked,
-                               joins=functools.partial(self._joins, q) if self._joins else None,
+                               joins=functools.partial(self._completions.joining, q)
+                               if self._completions else None,
                                language=q.language) as attempt, \
                 progress.on_token(self._server, token, "Completing…"):
-            attempt.debounce_ms = settings.inline.debounce_ms
+            attempt.debounce_ms = (self._completions.pause_ms(settings) if self._completions
+                                   else settings.inline.debounce_ms)
             attempt.budget_ms = budget_ms
             refused = self._gate(attempt, q, settings)
             yield Seen(attempt, refused, settings.inline_model, self)

@@ -222,8 +222,8 @@ def classify(a: Attempt) -> tuple[Reason, str]:
         if not sent:
             if who == "document changed":
                 return Reason.DEBOUNCED, (
-                    f"You typed again within inline.debounceMs ({src.debounce_ms} ms), so "
-                    f"nothing was sent.")
+                    f"You typed again within the pause ({src.debounce_ms} ms: inline.debounceMs, "
+                    f"adapted to your typing), so nothing was sent.")
             return Reason.SUPERSEDED, "A newer request took over before anything was sent."
         streamed = calls[-1].completion_tokens if calls else 0
         why = "you typed" if who == "document changed" else "a newer request took over"
