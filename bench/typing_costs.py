@@ -24,38 +24,28 @@ tests/fakes/upstream.py in this process, so both clocks are this process's ``per
 
 Default settings everywhere (the inline debounce adapts from its 75 ms floor).
 
-    python bench/typing.py [--runs N] [--quick]
+    python bench/typing_costs.py [--runs N] [--quick]
 
 ``--runs`` (default 100) is the number of samples per measured figure (cancels per transport,
 keystrokes and completions per document size); ``--quick`` is a smoke run (20 samples, fewer
 bursts and starts). The machine should be quiet: the bench prints the load average.
 """
 
-# ruff: noqa: E402 -- the import path is fixed before any import that imports ``typing``
-
 from __future__ import annotations
-
-import os
-import sys
-
-# Run as a script, this file's folder is ``sys.path[0]``, where this file would stand in for the
-# standard library's ``typing`` in every module imported below (asyncio imports it): put the
-# checkout there instead, which also makes ``bench`` and ``tests`` importable.
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if sys.path and os.path.abspath(sys.path[0] or os.curdir) == os.path.join(_ROOT, "bench"):
-    sys.path[0] = _ROOT
-elif _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
 
 import argparse
 import asyncio
+import os
 import statistics
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import cancel, startup
 from bench.cancel import pct
 from tests.fakes.upstream import FakeUpstream, Reply
