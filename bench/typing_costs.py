@@ -7,24 +7,29 @@ tests/fakes/upstream.py in this process, so both clocks are this process's ``per
 1. didChange -> upstream stream closed, and the next completion after a cancel against one on
    a warm connection, on HTTP/2 (TLS), HTTP/1.1 (TLS) and plain HTTP/1.1: bench/cancel.py's
    ``measure``.
-2. A keystroke and a completion in a 60-line and in a 100,000-line document. Keystroke: a
-   ``didChange`` followed by a ``vc/stats`` round trip, minus a bare ``vc/stats`` round trip
-   just before it (the server handles messages in order, so the answer means the change was
-   applied). Completion: after typing a character at the end of a line, an invoked inline
+2. A keystroke and a completion in a 60-line and in a 100,000-line document (and a 1,000-line
+   one: its prompt window is as full as the big file's, a 60-line file's is not). Keystroke:
+   a ``didChange`` followed by a ``vc/stats`` round trip, minus a bare ``vc/stats`` round
+   trip just before it (the server handles messages in order, so the answer means the change
+   was applied). Completion: after typing a character at the end of a line, an invoked inline
    completion there against a fake answering at once; the client's round trip, and the
-   server's own ``latencyMs.inlinePrepare`` (handler entry -> request handed to httpx).
+   server's own ``latencyMs.inlinePrepare`` (handler entry -> request handed to httpx). Also,
+   with no target: the first completion after opening the document, and the longest wait for
+   a ``vc/stats`` answer in the 2 s pause after typing (what a keystroke would wait while the
+   server uses the pause to re-read the document).
 3. Upstream requests for a 20-key burst, keys 40 ms apart, on the completion path (a client
    without inline completions asking ``textDocument/completion`` "invoked" after every key, as
    Zed, Sublime and eglot do) and on the inline path (an automatic inline request per key).
-4. Typing along streamed text: an invoked completion streams (paused half-way, or slowly); the
-   user types four characters it already wrote and asks again: new upstream requests, and
-   whether the answer was the rest of the stream.
+4. Typing along streamed text: an invoked completion streams (paused half-way, or 4
+   characters every 50 ms); the user types four characters it already wrote, 40 ms apart, and
+   asks again (automatic trigger): new upstream requests, whether the answer was the rest of
+   the stream, and whether the stream was still running when asked (not a cache hit).
 5. Start-up to the ``initialize`` answer: bench/startup.py's ``one_start``, run first, while
    nothing else of this bench is running.
 
 Default settings everywhere (the inline debounce adapts from its 75 ms floor).
 
-    python bench/typing_costs.py [--runs N] [--quick]
+    python bench/typing_costs.py [--runs N] [--quick] [--only h2,h1-tls,h1]
 
 ``--runs`` (default 100) is the number of samples per measured figure (cancels per transport,
 keystrokes and completions per document size); ``--quick`` is a smoke run (20 samples, fewer
