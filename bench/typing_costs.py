@@ -16,7 +16,8 @@ tests/fakes/upstream.py in this process, so both clocks are this process's ``per
    server's own ``latencyMs.inlinePrepare`` (handler entry -> request handed to httpx). Also,
    with no target: the first completion after opening the document, and the longest wait for
    a ``vc/stats`` answer in the 2 s pause after typing (what a keystroke would wait while the
-   server uses the pause to re-read the document).
+   server uses the pause to re-read the document). The three servers run side by side and
+   their samples alternate, so a busy machine slows all sizes alike.
 3. Upstream requests for a 20-key burst, keys 40 ms apart, on the completion path (a client
    without inline completions asking ``textDocument/completion`` "invoked" after every key, as
    Zed, Sublime and eglot do) and on the inline path (an automatic inline request per key).
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import sys
@@ -180,65 +182,94 @@ async def cancels(runs: int, modes: list[str]) -> list[Row]:
 # -- 2. keystrokes and completions by document size ----------------------------------------
 
 
+SIZES = {60: "60 lines", 1_000: "1k lines", 100_000: "100k lines"}
+
+
 def document(lines: int) -> list[str]:
     blocks = -(-lines // len(BLOCK))
     return [line.format(k=k) for k in range(blocks) for line in BLOCK][:lines]
 
 
-async def by_size(lines: int, runs: int) -> dict[str, list[float]]:
-    uri = f"file:///bench/size_{lines}.py"
-    text = document(lines)
-    async with FakeUpstream(default=Reply.text(ANSWER)) as up:
-        ed = await session(up)
-        ed.open(uri, "\n".join(text) + "\n")
-        await ed.stats()  # the document is open
-        middle = len(text) // 2 // len(BLOCK)  # keystrokes on the blank line of a middle block
-        typing_line = middle * len(BLOCK) - 1
-        cursors = [(middle + b) * len(BLOCK) + CURSOR_ROW for b in range(4)]
-        ends = {row: len(text[row]) for row in cursors}
+class Sized:
+    """One server with one document of ``lines`` lines, typed in and completed in."""
 
-        async def keystroke(i: int) -> tuple[float, float]:
-            t0 = time.perf_counter()
-            await ed.stats()
-            t1 = time.perf_counter()
-            if i % 2:
-                ed.edit(uri, typing_line, 0, "", delete=1)  # backspace
-            else:
-                ed.edit(uri, typing_line, 0, "x")
-            await ed.stats()
-            t2 = time.perf_counter()
-            return (t1 - t0) * 1000, (t2 - t1) * 1000
+    def __init__(self, lines: int) -> None:
+        self.lines = lines
+        self.uri = f"file:///bench/size_{lines}.py"
+        self.text = document(lines)
+        self.stack = contextlib.AsyncExitStack()
+        middle = len(self.text) // 2 // len(BLOCK)  # keystrokes on a middle block's blank line
+        self.typing_line = middle * len(BLOCK) - 1
+        self.cursors = [(middle + b) * len(BLOCK) + CURSOR_ROW for b in range(4)]
+        self.ends = {row: len(self.text[row]) for row in self.cursors}
+        self.completions = 0
+        self.r: dict[str, list[float]] = {"bare": [], "pair": [], "keystroke": [],
+                                          "completion": []}
 
-        async def completion(i: int) -> float:
-            row = cursors[i % len(cursors)]  # never the last cursor: no answer from the cache
-            ed.edit(uri, row, ends[row], "x")  # the user types, then asks
-            ends[row] += 1
-            await ed.stats()
-            t0 = time.perf_counter()
-            items = inline_texts(await ed.inline(uri, row, ends[row], invoked=True))
-            elapsed = (time.perf_counter() - t0) * 1000
-            if not items:
-                raise RuntimeError(f"unexpected completion {items!r} in the {lines}-line file")
-            return elapsed
+    async def start(self) -> None:
+        up = await self.stack.enter_async_context(FakeUpstream(default=Reply.text(ANSWER)))
+        self.ed = await session(up)
+        self.stack.push_async_callback(self.ed.close)
+        self.ed.open(self.uri, "\n".join(self.text) + "\n")
+        await self.ed.stats()  # the document is open
 
-        first = await completion(0)  # the document's symbols are read for it
-        for i in range(10):  # warm-up: imports, first connection, first prompt
-            await keystroke(i)
-            await completion(i + 1)
-        bare, pair, completions = [], [], []
-        for i in range(2 * (runs // 2)):  # as many insertions as deletions
-            b, p = await keystroke(i)
-            bare.append(b)
-            pair.append(p)
-        for i in range(runs):
-            completions.append(await completion(i))
-        prepare = get(get(await ed.stats(), "latencyMs"), "inlinePrepare")
-        stall = await idle_stall(ed, IDLE_PROBE_S)
-        await ed.close()
-    keystrokes = [p - b for b, p in zip(bare, pair, strict=True)]
-    return {"bare": bare, "pair": pair, "keystroke": keystrokes, "completion": completions,
-            "prepare": [float(get(prepare, "p50")), float(get(prepare, "p95"))],
-            "prepare_count": [float(get(prepare, "count"))], "first": [first], "stall": [stall]}
+    async def keystroke(self, i: int, keep: bool = True) -> None:
+        t0 = time.perf_counter()
+        await self.ed.stats()
+        t1 = time.perf_counter()
+        if i % 2:
+            self.ed.edit(self.uri, self.typing_line, 0, "", delete=1)  # backspace
+        else:
+            self.ed.edit(self.uri, self.typing_line, 0, "x")
+        await self.ed.stats()
+        t2 = time.perf_counter()
+        if keep:
+            self.r["bare"].append((t1 - t0) * 1000)
+            self.r["pair"].append((t2 - t1) * 1000)
+            self.r["keystroke"].append((t2 - t1 - (t1 - t0)) * 1000)
+
+    async def completion(self, keep: bool = True) -> float:
+        row = self.cursors[self.completions % len(self.cursors)]  # never the last one: no
+        self.completions += 1  # answer from the cache
+        self.ed.edit(self.uri, row, self.ends[row], "x")  # the user types, then asks
+        self.ends[row] += 1
+        await self.ed.stats()
+        t0 = time.perf_counter()
+        items = inline_texts(await self.ed.inline(self.uri, row, self.ends[row], invoked=True))
+        elapsed = (time.perf_counter() - t0) * 1000
+        if not items:
+            raise RuntimeError(f"no completion in the {self.lines}-line file")
+        if keep:
+            self.r["completion"].append(elapsed)
+        return elapsed
+
+    async def finish(self) -> dict[str, list[float]]:
+        prepare = get(get(await self.ed.stats(), "latencyMs"), "inlinePrepare")
+        self.r["prepare"] = [float(get(prepare, "p50")), float(get(prepare, "p95"))]
+        self.r["prepare_count"] = [float(get(prepare, "count"))]
+        self.r["stall"] = [await idle_stall(self.ed, IDLE_PROBE_S)]
+        await self.stack.aclose()
+        return self.r
+
+
+async def by_size(runs: int) -> dict[int, dict[str, list[float]]]:
+    """All sizes at once, their samples interleaved, so a busy machine slows them alike."""
+    docs = [Sized(lines) for lines in SIZES]
+    for d in docs:
+        await d.start()
+        d.r["first"] = [await d.completion(keep=False)]  # the document's symbols are read now
+    for i in range(10):  # warm-up: imports, first connection, first prompt
+        for d in docs:
+            await d.keystroke(i, keep=False)
+            await d.completion(keep=False)
+    for i in range(2 * (runs // 2)):  # as many insertions as deletions
+        for d in docs:
+            await d.keystroke(i)
+    for _ in range(runs):
+        for d in docs:
+            await d.completion()
+    # The biggest first: its pause is watched while the others have little to do in theirs.
+    return {d.lines: await d.finish() for d in sorted(docs, key=lambda d: -d.lines)}
 
 
 async def idle_stall(ed: Editor, seconds: float) -> float:
@@ -255,14 +286,11 @@ async def idle_stall(ed: Editor, seconds: float) -> float:
     return worst
 
 
-SIZES = {60: "60 lines", 1_000: "1k lines", 100_000: "100k lines"}
-
-
 async def sizes(runs: int) -> list[Row]:
     """The issue's figure is 100k against 60 lines; 1,000 lines is the reference where the
     prompt's file window (6,000 + 2,000 characters) is as full as in the big file, which a
     60-line file is not: what remains against it is the cost of the document's size alone."""
-    r = {lines: await by_size(lines, runs) for lines in SIZES}
+    r = await by_size(runs)
     for lines, name in SIZES.items():
         m = r[lines]
         print(f"  {name}: vc/stats alone {ms(m['bare'])}, didChange + vc/stats {ms(m['pair'])}, "
