@@ -40,6 +40,7 @@ from vc_lsp.upstream.client import ChatRequest, UpstreamClient
 
 URI = "file:///bench/app.py"
 MODES = {"h2": {"http2": True}, "h1-tls": {"tls": True}, "h1": {}}
+LABELS = {"h2": "HTTP/2 over TLS", "h1-tls": "HTTP/1.1 over TLS", "h1": "HTTP/1.1 plain"}
 ANSWER = "<completion>compute(1)</completion>"
 
 
@@ -58,12 +59,21 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def ratio(r: dict[str, list[float]], q: float) -> float:
+    """Next completion after a cancel over one on a warm connection, at percentile ``q``."""
+    return pct(r["after_cancel"], q) / pct(r["after_answer"], q)
+
+
 def show(name: str, values_ms: list[float], target: str = "") -> None:
     print(f"  {name:<46} p50 {pct(values_ms, 0.5):7.2f} ms   p95 {pct(values_ms, 0.95):7.2f} ms"
           f"   (n={len(values_ms)}{', target ' + target if target else ''})")
 
 
-async def server(up: FakeUpstream) -> Any:
+async def server(up: FakeUpstream, *, inline: bool = True,
+                 settings: dict[str, Any] | None = None) -> Any:
+    """The real server over stdio, initialized against ``up``: an inline-capable client, or
+    with ``inline=False`` one that only has ``textDocument/completion`` (the fallback's
+    clients); ``settings`` go into ``initializationOptions`` next to the endpoint."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
     env["VISIONCODER_API_KEY"] = "sk-bench"
     env["VC_LSP_BASE_URL"] = up.base_url  # the endpoint the key is trusted for
@@ -71,17 +81,21 @@ async def server(up: FakeUpstream) -> Any:
         server_command=[sys.executable, "-m", "vc_lsp", "--log-level", "WARNING",
                         "--log-file", os.environ.get("BENCH_LOG", os.devnull)],
         server_env=env).start()
-    options: dict[str, Any] = {"baseUrl": up.base_url, "model": "fake-model"}
+    options: dict[str, Any] = {"baseUrl": up.base_url, "model": "fake-model", **(settings or {})}
     if up.tls:
         options["network"] = {"caBundle": up.ca_file}
     await client.initialize_session(types.InitializeParams(
         capabilities=types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
-            inline_completion=types.InlineCompletionClientCapabilities())),
+            inline_completion=types.InlineCompletionClientCapabilities() if inline else None,
+            completion=types.CompletionClientCapabilities())),
         initialization_options=options))
     return client
 
 
-async def measure(mode: str, runs: int, gap_s: float) -> dict[str, list[float]]:
+async def measure(mode: str, runs: int, gap_s: float, *, reference: bool = True
+                  ) -> dict[str, list[float]]:
+    """Cancels and completions on one transport (``MODES``), ``runs`` of each; with
+    ``reference``, also completions on new connections in this process."""
     async with FakeUpstream(**MODES[mode]) as up:
         client = await server(up)
         lines = [f"value_{i} = " for i in range(4 * runs + 10)]
@@ -150,7 +164,7 @@ async def measure(mode: str, runs: int, gap_s: float) -> dict[str, list[float]]:
                           settings=s)
         cold: list[float] = []
         warm: list[float] = []
-        for _ in range(max(20, runs // 4)):
+        for _ in range(max(20, runs // 4) if reference else 0):
             fresh = UpstreamClient(s)
             fresh.dialer.trust  # noqa: B018 -- CA loading is start-up cost, not per connection
             t0 = time.perf_counter()
@@ -169,16 +183,12 @@ async def main(runs: int, gap_ms: float, only: list[str]) -> None:
           f"python {sys.version.split()[0]}, upstream on 127.0.0.1")
     for mode in only:
         r = await measure(mode, runs, gap_ms / 1000)
-        label = {"h2": "HTTP/2 over TLS", "h1-tls": "HTTP/1.1 over TLS",
-                 "h1": "HTTP/1.1 plain"}[mode]
-        print(f"{label}:")
+        print(f"{LABELS[mode]}:")
         show("didChange -> upstream stream closed", r["hangup"], "p95 <= 10 ms")
         show("next completion after a cancel", r["after_cancel"])
         show("next completion on a warm connection", r["after_answer"])
-        ratio = pct(r["after_cancel"], 0.5) / pct(r["after_answer"], 0.5)
-        ratio95 = pct(r["after_cancel"], 0.95) / pct(r["after_answer"], 0.95)
-        print(f"  {'ratio after-cancel / warm':<46} p50 {ratio:7.2f}      p95 {ratio95:7.2f}"
-              f"      (target <= 1.1)")
+        print(f"  {'ratio after-cancel / warm':<46} p50 {ratio(r, 0.5):7.2f}      "
+              f"p95 {ratio(r, 0.95):7.2f}      (target <= 1.1)")
         print(f"  {'connections opened':<46} {r['opened'][0]:.0f} for {r['chats'][0]:.0f} "
               "chat requests")
         show("reference: completion on a new connection", r["cold"], "in process")

@@ -67,6 +67,13 @@ def cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
+def server_env() -> dict[str, str]:
+    """The environment a start runs in: a key, none of the developer's ``VC_LSP_*`` settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
+    env["VISIONCODER_API_KEY"] = "sk-bench"
+    return env
+
+
 def one_start(env: dict[str, str], python_args: list[str], cwd: Path = ROOT
               ) -> tuple[float, float]:
     started = time.perf_counter()
@@ -118,8 +125,7 @@ def main() -> None:
     ap.add_argument("--modules", action="store_true", help="print the slowest imports too")
     ap.add_argument("--checkout", type=Path, help="also time the server of this checkout")
     args = ap.parse_args()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VC_LSP_")}
-    env["VISIONCODER_API_KEY"] = "sk-bench"
+    env = server_env()
     roots = {"this checkout": ROOT, **({str(args.checkout): args.checkout.resolve()}
                                        if args.checkout else {})}
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}

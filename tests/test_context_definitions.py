@@ -286,3 +286,23 @@ def test_the_same_snippets_give_the_same_text(tmp_path: Path) -> None:
     first = context_for(tmp_path / "a", CASES[3])
     second = context_for(tmp_path / "b", CASES[3])
     assert first == second
+
+
+def test_the_name_being_typed_brings_its_definitions_from_far_up_the_file(tmp_path: Path) -> None:
+    """The word before the cursor is a prefix of names defined in this file outside the file
+    window: the shortest names starting with it come along, even when more than a dozen longer
+    ones sort before them, and nothing else does."""
+    steps = "".join(f"def comp_step_{i:02d}_of_the_pipeline():\n    return {i}\n\n\n"
+                    for i in range(16))  # sort before "compute": "_" < "u"
+    head = ("def compute(values):\n    return sum(values)\n\n\n"
+            "def compute_total(items, rate):\n    return compute(items) * rate\n\n\n"
+            "def computer_name():\n    return 'host'\n\n\n"
+            "def render(page):\n    return page\n\n\n")
+    filler = "".join(f"value_{i} = {i}\n" for i in range(800))  # well past the 6000-char window
+    case = Case("py-typed-prefix", "python",
+                {"app/main.py": steps + head + filler + "total = comp|\n"}, "app/main.py", ())
+    near = "\n".join(s.text for s in context_for(tmp_path, case).near)
+    for wanted in ("def compute(values)", "def compute_total(items, rate)",
+                   "def computer_name()"):
+        assert wanted in near, f"{wanted!r} not in\n{near}"
+    assert "comp_step" not in near and "def render" not in near and "value_1" not in near

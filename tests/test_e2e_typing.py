@@ -2,7 +2,7 @@
 
 A stream the user types along keeps going (one request, the rest of its answer); the completion
 fallback tells a client asking on every keystroke from a user asking once; the adaptive
-debounce is measured in ``bench/typing.py``, its rules in ``tests/test_rhythm.py``.
+debounce is measured in ``bench/typing_costs.py``, its rules in ``tests/test_rhythm.py``.
 """
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ class Definitions:
             return _unique(out)[:limit]
         names = [alias for alias in here.bindings if alias.startswith(partial)]
         if here.symbols is not None:
-            names += [n for n in here.symbols.by_name if n.startswith(partial)]
+            names += _prefixed(here.symbols.sorted_names(), partial)
         names += _prefixed(self._sorted_names(members=False), partial, limit * 4)
         for name in sorted(set(names), key=lambda n: (len(n), n)):
             out += self.resolve(here, name)[:1]
@@ -453,10 +453,12 @@ def _shared_folders(a: str, b: str) -> int:
     return count
 
 
-def _prefixed(names: list[str], partial: str, limit: int) -> list[str]:
+def _prefixed(names: list[str], partial: str, limit: int | None = None) -> list[str]:
+    """The first ``limit`` (all, if None) of the sorted ``names`` that start with ``partial``."""
     at = bisect.bisect_left(names, partial)
     out: list[str] = []
-    while at < len(names) and names[at].startswith(partial) and len(out) < limit:
+    while at < len(names) and names[at].startswith(partial) and (limit is None
+                                                                or len(out) < limit):
         out.append(names[at])
         at += 1
     return out

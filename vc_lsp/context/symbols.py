@@ -72,6 +72,7 @@ class FileSymbols:
     members: dict[str, list[Definition]] = field(default_factory=dict)
     texts: dict[tuple[int, int], str] = field(default_factory=dict)  # summaries, once made
     _scopes: list[tuple[int, int]] | None = None
+    _names: list[str] | None = None
 
     def __post_init__(self) -> None:
         for d in self.definitions:
@@ -85,6 +86,13 @@ class FileSymbols:
             self._scopes = sorted({(d.line, d.end_line) for d in self.definitions
                                    if d.kind not in ("constant", "variable", "field")})
         return self._scopes
+
+    def sorted_names(self) -> list[str]:
+        """Every name defined here, sorted (made once): a prefix search over a large file's
+        names must not read them all at every keystroke."""
+        if self._names is None:
+            self._names = sorted(self.by_name)
+        return self._names
 
     def top(self, name: str) -> list[Definition]:
         return [d for d in self.by_name.get(name, ()) if d.top_level]
