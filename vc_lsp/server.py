@@ -22,6 +22,7 @@ from .config.trust import EndpointTrust, is_loopback
 from .context import ContextService
 from .feature import Feature
 from .inline.service import InlineCompleter
+from .lsp_json import converter
 from .messages import fit
 from .nes import NextEditService
 from .notify import Notifier
@@ -42,7 +43,8 @@ class VcServer(LanguageServer):
     """One instance per editor session; handlers reach services through it, never globals."""
 
     def __init__(self) -> None:
-        super().__init__("vc-lsp", __version__, protocol_cls=VcProtocol)
+        super().__init__("vc-lsp", __version__, protocol_cls=VcProtocol,
+                         converter_factory=converter)
         self.settings_store = SettingsStore(user=user_file())
         if self.settings_store.user_problem:
             log.warning("%s", self.settings_store.user_problem)

@@ -10,14 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
-from lsprotocol.converters import get_converter
 
 from ..documents import Document
+from ..lsp_json import converter
 from . import catalog, regions
 from . import plan as planning
 from .catalog import Action, short
-
-_converter = get_converter()
 
 
 def _wanted(kind: str, only: Sequence[str] | None) -> bool:
@@ -32,7 +30,7 @@ def code_actions(doc: Document, rng: types.Range, context: types.CodeActionConte
     text = planning.lines_text(doc)
     language = (doc.language_id or "").lower()
     start, end = planning.offsets(doc, rng)
-    args: dict[str, Any] = {"uri": doc.uri, "range": _converter.unstructure(rng)}
+    args: dict[str, Any] = {"uri": doc.uri, "range": converter().unstructure(rng)}
     out: list[types.CodeAction] = []
 
     def add(action: Action, title: str, arguments: dict[str, Any], *,
@@ -53,7 +51,7 @@ def code_actions(doc: Document, rng: types.Range, context: types.CodeActionConte
 
     for diag in context.diagnostics:
         add(catalog.FIX, f"Fix: {short(diag.message)}",
-            {**args, "diagnostic": _converter.unstructure(diag)}, diagnostics=[diag])
+            {**args, "diagnostic": converter().unstructure(diag)}, diagnostics=[diag])
     if context.trigger_kind == types.CodeActionTriggerKind.Automatic:
         return out  # a light bulb: only what fixes a problem, not a menu on every cursor move
     span = planning.selection_span(doc, catalog.EXPLAIN, start, end)

@@ -12,18 +12,17 @@ import logging
 from typing import Any
 
 from lsprotocol import types
-from lsprotocol.converters import get_converter
 from pygls.exceptions import JsonRpcInvalidParams
 
 from ..actions import catalog, listing
 from ..actions.catalog import Action
 from ..actions.service import Request
 from ..documents import snapshot
+from ..lsp_json import converter
 from ..server import VcServer
 from . import nes
 
 log = logging.getLogger(__name__)
-_converter = get_converter()
 
 
 class BadArguments(ValueError):
@@ -93,14 +92,14 @@ def parse(action: Action, args: tuple[Any, ...]) -> Request:
     if arg.get("diagnostic"):
         raw_diags.insert(0, arg["diagnostic"])
     try:
-        rng = _converter.structure(arg["range"], types.Range) if arg.get("range") else None
+        rng = converter().structure(arg["range"], types.Range) if arg.get("range") else None
     except Exception as exc:
         log.info("%s: unreadable range: %s", action.command, exc)
         raise BadArguments(f"got an unreadable range; {usage}") from exc
     diags: list[types.Diagnostic] = []
     for raw in raw_diags:
         try:
-            diags.append(_converter.structure(raw, types.Diagnostic))
+            diags.append(converter().structure(raw, types.Diagnostic))
         except Exception as exc:  # one odd diagnostic must not block the fix
             log.info("%s: ignoring an unreadable diagnostic (%s)", action.command, exc)
     instruction = arg.get("instruction")

@@ -11,16 +11,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
-from lsprotocol.converters import get_converter
 
 from ..documents import Document
+from ..lsp_json import converter
 from .edits import Edit
 from .suggestion import Suggestion
 
 ACCEPT = "vc.nes.accept"
 REJECT = "vc.nes.reject"
 KIND = "refactor.rewrite.vc.nextEdit"
-_converter = get_converter()
 
 
 def ordered(doc: Document, s: Suggestion, offset: int) -> list[Edit]:
@@ -43,10 +42,10 @@ def copilot(doc: Document, s: Suggestion, offset: int) -> dict[str, Any]:
     are alternatives, so only the next edit; the others follow once it is taken."""
     edits = ordered(doc, s, offset)[:1]
     return {"edits": [{
-        "range": _converter.unstructure(doc.range_at(e.start, e.end)),
+        "range": converter().unstructure(doc.range_at(e.start, e.end)),
         "text": e.new,
         "textDocument": {"uri": doc.uri, "version": doc.version},
-        "command": _converter.unstructure(_command(s)),
+        "command": converter().unstructure(_command(s)),
     } for e in edits]}
 
 
