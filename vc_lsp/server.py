@@ -1,7 +1,10 @@
 """The language server object: owns the shared services; the handlers live in ``handlers/``.
 
 Nothing here imports a handler module, so handlers import ``VcServer`` at run time and pygls
-can read their annotations; ``app.create_server`` wires the two together.
+can read their annotations; ``app.create_server`` wires the two together. Nor does it import a
+feature service: what the initialize answer needs (settings, the notifier, the work registry,
+the editor's capabilities) is built here, the services later by ``services.py``
+(``start_features``), the first time anything reads one of them or on ``initialized``.
 """
 
 from __future__ import annotations
@@ -9,38 +12,53 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from . import __version__
-from .actions.service import ActionService
+from .actions.editor import Editor
 from .config import Settings, SettingsStore
 from .config.layers import user_file
 from .config.trust import EndpointTrust, is_loopback
-from .context import ContextService
 from .feature import Feature
-from .inline.service import InlineCompleter
 from .lsp_json import converter
 from .messages import fit
-from .nes import NextEditService
 from .notify import Notifier
 from .protocol import VcProtocol
 from .redact import redact, remember_env_secret
-from .status.service import StatusService
-from .upstream.client import UpstreamClient
-from .usage.acceptance import Acceptance
-from .usage.ledger import Ledger
 from .work import Work
+
+if TYPE_CHECKING:
+    from .actions.service import ActionService
+    from .context import ContextService
+    from .inline.service import InlineCompleter
+    from .nes import NextEditService
+    from .status.service import StatusService
+    from .upstream.client import UpstreamClient
+    from .usage.acceptance import Acceptance
+    from .usage.ledger import Ledger
 
 log = logging.getLogger(__name__)
 SETTINGS_WAIT_S = 2.0
 F = TypeVar("F", bound=Feature)
+_SERVICES = frozenset({"upstream", "context", "inline", "actions", "nes", "usage",
+                       "acceptance", "status"})
 
 
 class VcServer(LanguageServer):
     """One instance per editor session; handlers reach services through it, never globals."""
+
+    # Built by ``start_features`` (``services.build``), on first access if need be.
+    upstream: UpstreamClient
+    context: ContextService
+    inline: InlineCompleter
+    actions: ActionService
+    nes: NextEditService
+    usage: Ledger
+    acceptance: Acceptance
+    status: StatusService
 
     def __init__(self) -> None:
         super().__init__("vc-lsp", __version__, protocol_cls=VcProtocol,
@@ -53,42 +71,55 @@ class VcServer(LanguageServer):
         self.client_name = ""  # clientInfo.name from initialize: some editors need adapting to
         self.notifier = Notifier(self._show)
         self.work = Work()
-        self.upstream = UpstreamClient(self.settings_store.current, key_allowed=self._key_allowed)
-        self.features: list[Feature] = []
-        # Order matters once: the actions see a change before the context's edit history
-        # does, so they can mark their own edit's echo as not the user's.
-        self.context = ContextService(self.settings_store.current, self._roots)
-        self.inline = self.add_feature(InlineCompleter(self.upstream, self.work, self.notifier,
-                                                       context=self.context))
-        self.actions = self.add_feature(ActionService(self, self.upstream, self.work,
-                                                      self.notifier, context=self.context))
-        self.add_feature(self.context)
-        # After the context: a prediction starts from the edit history's view of the change.
-        self.nes = self.add_feature(NextEditService(
-            self.upstream, self.work, self.notifier, self.context, self.settings_store.current,
-            stats=self.inline.stats))
-        self.inline.next_edit = self.nes.inline_items
-        # What the user is told (status, why an answer was empty) and what it cost (the usage
-        # ledger): both watch every upstream call. The ledger goes last, so that its shutdown
-        # writes what the others recorded while they ended.
-        self.usage = Ledger(self.work)
-        self.acceptance = Acceptance(self.usage)
-        self.status = self.add_feature(StatusService(self, self.work, self.usage,
-                                                     self.acceptance, context=self.context,
-                                                     completions=self.inline))
-        self.add_feature(self.usage)
-        self.upstream.observe(self.status)
-        self.upstream.observe(self.usage)
+        self.editor = Editor(self)  # what the client can do, read from initialize
+        self._features: list[Feature] = []
+        self._started = False
+
+    @property
+    def started(self) -> bool:
+        """Whether the feature services exist (``start_features`` has run)."""
+        return self._started
+
+    def start_features(self) -> None:
+        """Import and build the feature services, once; cheap after the first call."""
+        if self._started:
+            return
+        self._started = True
+        from . import services
+
+        current = self.settings_store.current
+        built = services.build(self, current, self.work, self.notifier, self.editor,
+                               roots=self.roots, key_allowed=self.key_allowed)
+        self.upstream, self.context, self.inline = built.upstream, built.context, built.inline
+        self.actions, self.nes, self.status = built.actions, built.nes, built.status
+        self.usage, self.acceptance = built.usage, built.acceptance
+        self._features.extend(built.features)
+        for feature in self._features:
+            feature.on_settings(current)  # what ``apply_settings`` did before they existed
+
+    if not TYPE_CHECKING:  # for mypy the services are plain attributes (declared above)
+        def __getattr__(self, name: str) -> Any:
+            """A service read before ``initialized`` (a client that does not wait): build them."""
+            if name in _SERVICES and not self.__dict__.get("_started", True):
+                self.start_features()
+                return getattr(self, name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def features(self) -> list[Feature]:
+        """Every feature's lifecycle hooks, in order; builds them if they are not yet."""
+        self.start_features()
+        return self._features
 
     def add_feature(self, feature: F) -> F:
         """Register a feature's lifecycle hooks; the one step a new feature needs here."""
-        self.features.append(feature)
+        self._features.append(feature)
         return feature
 
-    def _key_allowed(self, s: Settings) -> bool:
+    def key_allowed(self, s: Settings) -> bool:
         return EndpointTrust(self.settings_store.set_up).allows(s)
 
-    def _roots(self) -> list[str]:
+    def roots(self) -> list[str]:
         """The workspace folders (for paths shown to the model and for imports)."""
         from pygls.uris import to_fs_path
 
@@ -116,8 +147,10 @@ class VcServer(LanguageServer):
             host = current.base_url.split("://", 1)[1].split("/", 1)[0]
             self.notifier.warn_once(f"http:{host}", fit(
                 "vc-lsp: plain http to {host}: code and key travel unencrypted", host=host))
+        if not self._started:
+            return  # the services are built later, with the settings current then
         self.upstream.configure(current)
-        for feature in self.features:
+        for feature in self._features:
             feature.on_settings(current)
 
     async def request_settings(self) -> Settings:

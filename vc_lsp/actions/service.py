@@ -28,13 +28,14 @@ from ..upstream.limits import AnswerBudget
 from ..work import Job, Kind, Work
 from . import plan as planning
 from . import prompts
-from .catalog import Action, fit
+from .catalog import fit
 from .edit_stream import EditSession, Outcome
 from .editor import Editor
 from .explain import ExplainSession
 from .progress import Progress
 from .reader import Session, Sink, pump
 from .regions import lines_label
+from .request import Request as Request
 from .writer import RegionWriter, Status
 
 if TYPE_CHECKING:
@@ -42,15 +43,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 ACTION_KINDS = (Kind.EDIT, Kind.EXPLAIN)
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    action: Action
-    uri: str
-    range: types.Range | None
-    instruction: str | None = None
-    diagnostics: tuple[types.Diagnostic, ...] = ()
 
 
 @dataclass
@@ -65,8 +57,9 @@ class _Record:
 
 class ActionService(Feature):
     def __init__(self, server: LanguageServer, upstream: UpstreamClient, work: Work,
-                 notifier: Notifier, *, context: ContextService | None = None) -> None:
-        self.editor = Editor(server)
+                 notifier: Notifier, *, context: ContextService | None = None,
+                 editor: Editor | None = None) -> None:
+        self.editor = editor if editor is not None else Editor(server)
         self._context = context
         self._server = server
         self._upstream = upstream

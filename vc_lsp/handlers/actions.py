@@ -14,9 +14,9 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from ..actions import catalog, listing
+from ..actions import catalog
 from ..actions.catalog import Action
-from ..actions.service import Request
+from ..actions.request import Request
 from ..documents import snapshot
 from ..lsp_json import converter
 from ..server import VcServer
@@ -38,11 +38,13 @@ def register(server: VcServer) -> None:
         doc = snapshot(ls.workspace, params.text_document.uri)
         if doc is None or ls.context.excluded(doc.uri) is not None:
             return None
+        from ..actions import listing  # the line rules pull in the context's parsers
+
         listed = listing.code_actions(
             doc, params.range, params.context,
             max_lines=settings.actions.max_selection_lines,
-            disabled_support=ls.actions.editor.can_disable_actions,
-            can_edit=ls.actions.editor.can_apply_edits)
+            disabled_support=ls.editor.can_disable_actions,
+            can_edit=ls.editor.can_apply_edits)
         return listed + await nes.code_actions(ls, doc, params)  # next-edit suggestions
 
     for action in catalog.STREAMING:

@@ -9,7 +9,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 
 from ..documents import Document, snapshot
-from ..inline.service import CompletionQuery
+from ..inline.query import CompletionQuery
 from ..server import VcServer
 
 log = logging.getLogger(__name__)

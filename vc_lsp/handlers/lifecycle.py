@@ -1,5 +1,8 @@
 """Initialize, configuration, the document lifecycle every feature gets, and shutdown.
 
+The feature services are built when ``initialized`` arrives (``VcServer.start_features``),
+after the initialize answer, or earlier by the first handler that reads one of them.
+
 Order matters at two points: on ``didChange`` the work registry stops what typing stops before
 the features see the change (a completion for the old text must not answer); on ``didClose``
 the features end their sessions first (an edit in a closed document is closed, not restored),
@@ -29,11 +32,12 @@ def register(server: VcServer) -> None:
         ls.protocol._workspace = VcWorkspace.like(ls.workspace, params.workspace_folders or [])
         ls.client_name = params.client_info.name if params.client_info else ""
         ls.apply_settings("init", params.initialization_options or {})
-        ls.actions.editor.initialize(params)
+        ls.editor.initialize(params)
         inline.register_fallback(ls, params.capabilities)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: VcServer, _: types.InitializedParams) -> None:
+        ls.start_features()  # the answer is out: import and build what requests need
         if supports_pull(ls):
             ls.settings_ready.clear()
             await pull_configuration(ls)
@@ -74,6 +78,9 @@ def register(server: VcServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: VcServer, _: None) -> None:
+        if not ls.started:  # shut down before anything used them: nothing to end
+            await ls.work.shutdown()
+            return
         for feature in ls.features:
             await feature.shutdown()
         await ls.work.shutdown()

@@ -33,6 +33,7 @@ from . import prompt
 from .cache import SuggestionCache, untyped
 from .context import CursorContext, cut
 from .postprocess import clean, is_complete
+from .query import CompletionQuery as CompletionQuery
 from .rhythm import Rhythm
 from .spot import Spot
 
@@ -40,19 +41,6 @@ if TYPE_CHECKING:
     from ..context import ContextService
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class CompletionQuery:
-    """An immutable snapshot of what was asked: text and cursor as of one document version."""
-
-    uri: str
-    text: Text
-    offset: int
-    language: str
-    invoked: bool
-    is_current: Callable[[], bool]
-    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ from .suggestion import Suggestion, change_between, rebase
 
 if TYPE_CHECKING:
     from ..context import ContextService
-    from ..inline.service import CompletionQuery
+    from ..inline.query import CompletionQuery
 
 log = logging.getLogger(__name__)
 EDITS_HERE = 6  # this document's most recent hunks in the prompt

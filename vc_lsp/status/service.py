@@ -44,7 +44,7 @@ from .why import Attempt, Reason, WhyBook
 
 if TYPE_CHECKING:
     from ..context import ContextService
-    from ..inline.service import CompletionQuery
+    from ..inline.query import CompletionQuery
     from ..upstream.client import ChatRequest
 
 log = logging.getLogger(__name__)

@@ -6,12 +6,9 @@ import email.utils
 import json
 import re
 import socket
-import ssl
 import time
 from collections.abc import Iterator
 from typing import Any
-
-import httpx
 
 from ..messages import fit
 from ..redact import redact
@@ -451,6 +448,8 @@ def _first(exc: BaseException, kind: type[BaseException]) -> Any:
 
 def tls_reason(exc: BaseException) -> tuple[str, bool] | None:
     """``(what OpenSSL said, in words; whether the issuer is unknown)`` for a TLS failure."""
+    import ssl  # here, like httpx below: the notifier imports this module at start-up
+
     verify = _first(exc, ssl.SSLCertVerificationError)
     if verify is not None:
         message = str(getattr(verify, "verify_message", "") or verify.reason or verify)
@@ -468,6 +467,8 @@ def from_transport(exc: BaseException, *, proxy: str = "", base_url: str, model:
                    ) -> UpstreamError | None:
     """The typed error for a failure below HTTP, named for its real cause; ``None`` when
     ``exc`` is not a network failure at all (a bug: let it propagate)."""
+    import httpx  # not at import: the notifier needs this module before the first answer
+
     from .network import NetworkSetupError  # network.py imports config; keep this module light
 
     kw: dict[str, Any] = {"base_url": base_url, "model": model}

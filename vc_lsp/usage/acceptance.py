@@ -18,12 +18,12 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from .ledger import Ledger
-from .store import Acceptance as Counts
+if TYPE_CHECKING:
+    from .ledger import Ledger
 
 log = logging.getLogger(__name__)
 COMMAND = "vc.accepted"
@@ -47,6 +47,8 @@ class Acceptance:
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
         self._recent: OrderedDict[str, Offered] = OrderedDict()
+        from .store import Acceptance as Counts  # sqlite3: not at start-up (the handler)
+
         self.counts = Counts()  # this session's figures (vc/stats)
 
     def offer(self, uri: str, feature: str, texts: Sequence[str], *, model: str,
