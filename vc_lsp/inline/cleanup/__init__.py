@@ -22,7 +22,7 @@ from ...indent import width
 from ..context import CursorContext
 from . import block, echo, fences, layout, prose, repetition, suffix, tree, unwrap
 from . import trace as tracing
-from .block import block_end
+from .block import block_end, same_code
 from .draft import Draft
 
 __all__ = ["FILTERS", "block_end", "clean", "is_complete"]
@@ -35,7 +35,7 @@ Filter = Callable[[Draft], None]
 FILTERS: tuple[Filter, ...] = (
     unwrap.reasoning, unwrap.tokens, unwrap.tags, prose.label_prefix, fences.unfence,
     unwrap.json_answer, fences.inline_code, prose.preamble, prose.placeholder, echo.diff,
-    echo.existing_code, echo.prefix, layout.place,
+    echo.existing_code, echo.imports, echo.prefix, layout.place,
 )
 
 
@@ -80,7 +80,7 @@ def _clean(raw: str, ctx: CursorContext, max_lines: int) -> str:
     _text_stage(d)
     if d.mode == "line":
         text = _step(d, "suffix", lambda t: suffix.overlap(suffix.line_end(
-            t.split("\n", 1)[0], d), d))
+            suffix.reopened_quote(t.split("\n", 1)[0], d), d), d))
     else:
         text = "\n".join(_block(d.text, d))  # each line step logs for itself
     if not text.strip() or _is_next_line(text, ctx):
@@ -129,10 +129,17 @@ def _settled(past: list[str], ctx: CursorContext) -> bool:
 
 
 def _breaks(raw: str, vctx: CursorContext, *, partial: bool = False) -> bool:
-    """Whether the reply's code starts on a new line (the text stage tells)."""
+    """Whether the reply's code starts on a new line (the text stage tells). Between ``(`` and
+    ``)`` or ``[`` and ``]`` it takes two lines to be a list laid out one item per line: one
+    line after a break is the model's layout (``<completion>\nlen(x)\n</completion>``)."""
     d = Draft(vctx, raw, partial=partial)
     _text_stage(d, probe=True)
-    return d.broke or d.text.startswith("\n")
+    if not (d.broke or d.text.startswith("\n")):
+        return False
+    if vctx.line_prefix.rstrip()[-1:] == "{":
+        return True
+    filled = [line for line in d.text.split("\n") if line.strip()]
+    return len(filled) >= 2 or (partial and not d.ended)
 
 
 def _text_stage(d: Draft, *, probe: bool = False) -> None:
@@ -217,7 +224,7 @@ def _probe(line: str) -> str:
 def _is_next_line(text: str, ctx: CursorContext) -> bool:
     """The model re-typed the line that follows the cursor instead of adding anything."""
     following = ctx.next_line.strip()
-    if not following or text.strip() != following:
+    if not following or not same_code(text.strip(), following):
         return False
     if text.startswith("\n"):
         return width(text.lstrip("\n")) == width(ctx.next_line) or len(following) >= 3

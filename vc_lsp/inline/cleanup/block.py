@@ -71,7 +71,17 @@ def block_end(lines: list[str], ctx: CursorContext, *, next_lines: bool = False)
 def _same_line(line: str, w: int, next_line: str) -> bool:
     """The document's next line, at the same indentation."""
     s = line.strip()
-    return bool(s) and s == next_line.strip() and w == width(next_line)
+    return bool(s) and same_code(s, next_line) and w == width(next_line)
+
+
+def same_code(a: str, b: str) -> bool:
+    """The same line of code up to spacing and a trailing ``;`` or ``,`` (``return total`` is
+    the document's ``return total;`` re-typed, not a new statement)."""
+    return _key(a) == _key(b)
+
+
+def _key(line: str) -> str:
+    return " ".join(line.split()).rstrip(";,").rstrip()
 
 
 def _continues(line: str) -> bool:

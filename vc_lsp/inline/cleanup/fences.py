@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 from ...fences import FENCE, blocks
+from ..context import CursorContext
 from . import prose
-from .draft import Draft, complete_lines
+from .draft import Draft, complete_lines, prefix_lines
 
 _ONE_LINE_FENCE = re.compile(r"^(?P<mark>`{3,})[\w+#.-]*[ \t]+(?P<code>[^`]+?)[ \t]*(?P=mark)$")
 _SPAN = re.compile(r"`([^`\n]+)`")
+_MARKDOWN_LANGUAGES = frozenset({"markdown", "mdx", "quarto", "rmarkdown"})
+_MARKDOWN_INFO = frozenset({"markdown", "md", "mdx"})
 # Languages where a backtick is code (template literals, raw strings, shell), not markdown.
 _BACKTICK_LANGUAGES = frozenset({
     "javascript", "typescript", "javascriptreact", "typescriptreact", "go", "shellscript",
@@ -46,7 +49,9 @@ def unfence(d: Draft) -> None:
     start, end = (closed[-1] if d.musing and closed else found[0])
     info = FENCE.match(lines[start])
     d.fenced = info["info"].lower() if info else ""
-    body = lines[start + 1:end if end is not None else len(lines)]
+    if d.fenced not in _MARKDOWN_INFO and fences_are_content(d.ctx):
+        return  # a README's ```bash block is what the user is writing
+    body = _dedent(lines[start + 1:end if end is not None else len(lines)], lines[start])
     mark = info["mark"] if info else "```"
     glued = next((k for k, line in enumerate(complete_lines(body, d.partial and end is None))
                   if line.rstrip().endswith(mark) and line.strip() != mark), None)
@@ -56,6 +61,23 @@ def unfence(d: Draft) -> None:
     d.text = "\n".join(body)
     if end is not None and d.partial and not d.hold:
         d.ended = True
+
+
+def fences_are_content(ctx: CursorContext) -> bool:
+    """In a markdown document, outside its own code blocks, a fenced block is text to insert."""
+    if ctx.language.lower() not in _MARKDOWN_LANGUAGES:
+        return False
+    found = blocks(list(prefix_lines(ctx)[:-1]))
+    return not found or found[-1][1] is not None  # the cursor is not in an open block
+
+
+def _dedent(body: list[str], opening: str) -> list[str]:
+    """CommonMark: a fence indented by n columns (a list item's) has its body indented by up to
+    n columns more than the code."""
+    n = len(opening) - len(opening.lstrip(" "))
+    if not n:
+        return body
+    return [line[min(n, len(line) - len(line.lstrip(" "))):] for line in body]
 
 
 def inline_code(d: Draft) -> None:

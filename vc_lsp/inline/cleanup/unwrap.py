@@ -10,7 +10,7 @@ import re
 
 from ...fences import blocks
 from ...upstream import think
-from ..prompt import CLOSE_TAG, HOLE, OPEN_TAG
+from ..prompt import CLOSE_TAG, CURSOR_LINE, HOLE, OPEN_TAG
 from . import prose
 from .draft import Draft, complete_lines
 
@@ -23,12 +23,15 @@ END_TOKENS = ("<|endoftext|>", "<|im_end|>", "<|eot_id|>", "<|end|>", "<|end_of_
 # Tokens after which the middle of a fill-in-the-middle prompt starts (the model echoed one).
 MIDDLE_TOKENS = ("<|fim_middle|>", "<fim_middle>", "<｜fim▁end｜>", "<MID>")
 # Markers that are never code: FIM tokens, hole markers of other tools, GLM's answer box.
-MARKERS = ("<|fim_prefix|>", "<|fim_suffix|>", "<fim_prefix>", "<fim_suffix>",
-           "<｜fim▁begin｜>", "<｜fim▁hole｜>", "<PRE>", "<SUF>", "<|im_start|>assistant\n",
-           "<|im_start|>assistant", "<|im_start|>", "<|begin_of_box|>",
-           "<|assistant|>", "<|cursor|>", "<|user_cursor_is_here|>", "{{FILL_HERE}}",
-           "{{FILL}}", "{{CURSOR}}", "{{cursor}}", "<FILL_HERE>", "<FILL>", "[FILL]",
-           "<CURSOR>", "<cursor>", "[CURSOR]", "<HOLE>", "<|hole|>", "<fill_here>", HOLE)
+MARKERS: tuple[str, ...] = (
+    "<|fim_prefix|>", "<|fim_suffix|>", "<fim_prefix>", "<fim_suffix>", "<｜fim▁begin｜>",
+    "<｜fim▁hole｜>", "<PRE>", "<SUF>", "<|im_start|>assistant\n", "<|im_start|>assistant",
+    "<|im_start|>", "<|begin_of_box|>", "<|assistant|>", "<|cursor|>", "<|user_cursor_is_here|>",
+    "{{FILL_HERE}}", "{{FILL}}", "{{CURSOR}}", "{{cursor}}", "<FILL_HERE>", "<FILL>", "[FILL]",
+    "<CURSOR>", "<cursor>", "[CURSOR]", "<HOLE>", "<|hole|>", "<fill_here>", HOLE, CURSOR_LINE)
+# A hole marker some models use as a tag around the answer (``<FILL_HERE>x</FILL_HERE>``): the
+# opening one is a marker above, its closing one never code either.
+MARKERS += tuple("</" + m[1:] for m in MARKERS if re.fullmatch(r"<\w+>", m))
 # Hole markers: a fenced block holding one quotes the question, not the answer.
 HOLES = (HOLE, "{{FILL_HERE}}", "<CURSOR>", "<cursor>", "<|cursor|>", "{{CURSOR}}", "<FILL>")
 _LABELLED_HOLE = re.compile(r"^\s*(?:<FILL_HERE>|\{\{FILL_HERE\}\}|FILL_HERE)\s*(?::|=|->|→)\s*")
@@ -39,14 +42,18 @@ _ALL_TAGS = (OPEN_TAG, CLOSE_TAG, *END_TOKENS, *MIDDLE_TOKENS, *MARKERS,
              *think.PAIRS, *think.CLOSERS)
 # Other wrappers models put an answer in when they ignore ours (never in markup languages).
 _WRAPPER = re.compile(r"^\s*<(answer|code|output|insert|middle|fill|result|response|"
-                      r"suggestion|replacement|code_completion|completion_text)>\n?(.*?)"
-                      r"(?:\n?</\1>\s*)?$", re.DOTALL | re.IGNORECASE)
+                      r"suggestion|replacement|code_completion|completion_text)>\n?",
+                      re.IGNORECASE)
+_NESTING = 3  # wrappers peeled at most: <completion><completion><code>...
 _MARKUP = frozenset({"html", "xml", "vue", "svelte", "javascriptreact", "typescriptreact",
                      "markdown", "php", "astro", "jsx", "tsx"})
 _JSON_KEYS_ALWAYS = frozenset({"completion", "insert_text", "inserttext", "fill", "middle",
                                "code_completion", "missing_code"})
 _JSON_KEYS_FENCED = frozenset({"code", "text", "content", "answer", "output", "result",
                                "insert", "suggestion"})
+# Keys a wrapper object may carry besides the answer; any other key makes the object code.
+_JSON_META = frozenset({"explanation", "language", "lang", "reasoning", "reason", "notes", "note",
+                        "confidence", "comment", "description", "type", "kind"})
 _JSON_START = re.compile(r'^\s*(?:```json\s*\n)?\s*\{\s*"(\w+)"\s*:', re.IGNORECASE)
 
 
@@ -66,6 +73,8 @@ def reasoning(d: Draft) -> None:
     elif not parts.reasoning and prose.starts_like_reasoning(text):
         d.hold = d.partial  # a template-opened block: its closing tag may still come
         d.musing = True
+    elif not parts.reasoning and d.partial and prose.tentative(text):
+        d.hold = True  # a draft, maybe: no conclusion before the reply shows what it was
     d.text = think.normalise(text)
 
 
@@ -120,7 +129,8 @@ def _drop_quoted(text: str, d: Draft) -> str:
 
 
 def tags(d: Draft) -> None:
-    """Inside our ``<completion>`` tags (whatever their case), the closing tag ends the answer."""
+    """Inside our ``<completion>`` tags (whatever their case), the closing tag ends the answer;
+    wrappers inside them (our tag again, ``<code>``, ``<answer>``) are peeled too."""
     text = d.text
     opened = _OPEN.search(text)
     if opened:
@@ -133,17 +143,37 @@ def tags(d: Draft) -> None:
         keep = think.partial_tag(text, _ALL_TAGS, fold=True)
         if keep:
             text = text[: len(text) - keep]
-    if not opened and d.ctx.language.lower() not in _MARKUP:
-        wrapped = _WRAPPER.match(text)
-        closing = f"</{wrapped[1]}>".lower() if wrapped else ""
-        if wrapped and (not d.partial or text.rstrip().lower().endswith(closing)):
-            text = wrapped[2]
+    d.text = _peel(text, d, markup=d.ctx.language.lower() in _MARKUP)
+
+
+def _peel(text: str, d: Draft, *, markup: bool) -> str:
+    """Wrappers at the start of the answer, innermost last: a nested copy of our opening tag
+    (its closing tag already cut the text), or another tool's wrapper up to its closing tag
+    (never in markup languages, where ``<code>`` is content)."""
+    for _ in range(_NESTING):
+        s = text.lstrip()
+        nested = _OPEN.match(s)
+        if nested:
+            text = s[nested.end():]
+            continue
+        wrapped = None if markup else _WRAPPER.match(s)
+        if wrapped is None:
+            break
+        body = s[wrapped.end():]
+        close = re.search(rf"\n?<\s*/\s*{wrapped[1]}\s*>", body, re.IGNORECASE)
+        if close:
+            body = body[:close.start()]
             d.ended = d.ended or d.partial
-    d.text = text
+        elif d.partial:
+            keep = think.partial_tag(body, [f"</{wrapped[1]}>".lower()], fold=True)
+            body = body[: len(body) - keep] if keep else body
+        text = body
+    return text
 
 
 def json_answer(d: Draft) -> None:
-    """``{"completion": "..."}``: the string is the answer (not in JSON files, where it is code)."""
+    """``{"completion": "..."}``: the string is the answer (not in JSON files, where it is code,
+    nor when the object has keys of its own: then it is an object literal the code needs)."""
     if d.ctx.language.lower() in ("json", "jsonc", "json5"):
         return
     start = _JSON_START.match(d.text)
@@ -160,7 +190,8 @@ def json_answer(d: Draft) -> None:
         if d.partial:
             d.text, d.hold = "", True  # the object is still arriving
         return
-    if isinstance(value, dict):
+    if isinstance(value, dict) and all(k.lower() == key or k.lower() in _JSON_META
+                                       for k in value):
         found = next((v for k, v in value.items() if k.lower() == key), None)
         if isinstance(found, str):
             d.text = found
