@@ -33,9 +33,9 @@ Filter = Callable[[Draft], None]
 # The text stage, in order: each takes the draft and may change its text. A filter is named
 # in the debug log as module.function ("unwrap.reasoning").
 FILTERS: tuple[Filter, ...] = (
-    unwrap.reasoning, unwrap.tokens, unwrap.tags, prose.label_prefix, fences.unfence,
-    unwrap.json_answer, fences.inline_code, prose.preamble, prose.placeholder, echo.diff,
-    echo.existing_code, echo.imports, echo.prefix, layout.place,
+    unwrap.channels, unwrap.reasoning, unwrap.tokens, unwrap.tags, prose.label_prefix,
+    fences.unfence, unwrap.json_answer, fences.inline_code, prose.preamble, prose.placeholder,
+    echo.diff, echo.existing_code, echo.imports, echo.prefix, layout.place,
 )
 
 

@@ -11,6 +11,7 @@ from .draft import Draft, complete_lines, prefix_lines
 
 _ONE_LINE_FENCE = re.compile(r"^(?P<mark>`{3,})[\w+#.-]*[ \t]+(?P<code>[^`]+?)[ \t]*(?P=mark)$")
 _SPAN = re.compile(r"`([^`\n]+)`")
+_OPTION_ITEM = re.compile(r"^(?P<mark>(?:\d{1,2}[.)]|[-*])[ \t]+)`[^`]+`(?:\s.*)?$")
 _MARKDOWN_LANGUAGES = frozenset({"markdown", "mdx", "quarto", "rmarkdown"})
 _MARKDOWN_INFO = frozenset({"markdown", "md", "mdx"})
 # Languages where a backtick is code (template literals, raw strings, shell), not markdown.
@@ -84,8 +85,23 @@ def inline_code(d: Draft) -> None:
     """A one-line answer in single backticks is markdown inline code, unless backticks are code
     in this file (template literals, raw strings, shell)."""
     s = d.text.strip()
-    if "\n" in s or "`" not in s:
+    if "`" not in s:
         return
+    if "\n" in s:  # one line of code, then an explanation or further options ("2. `y`")
+        lines = d.text.split("\n")
+        filled = [line.strip() for line in complete_lines(lines, d.partial) if line.strip()]
+        while len(filled) > 1 and filled[0].endswith((":", "：")) and (
+                prose.is_prose(filled[0]) or prose.is_label(filled[0], d.ctx.language)):
+            filled = filled[1:]  # "Two options:"
+        if not filled or not all(prose.is_prose(line) or _OPTION_ITEM.match(line)
+                                 for line in filled[1:]):
+            return
+        if d.partial and lines[-1].strip():
+            d.hold = True  # the line still arriving may be code, not the explanation
+        s = filled[0]
+    item = _OPTION_ITEM.match(s)
+    if item:
+        s = s[item.end("mark"):]  # "1. `x`": a list of options, this the first
     one = _ONE_LINE_FENCE.match(s)
     if one:
         d.text = one["code"]  # ```python return x```

@@ -1,4 +1,5 @@
-"""Unwrapping: reasoning, our tags in any case, other tools' markers and tokens, label lines, JSON.
+"""Unwrapping: reasoning (think tags, gpt-oss channels), our tags in any case, other tools'
+markers and tokens, label lines, JSON.
 
 Whatever a model wraps its answer in is removed here, before fences and prose are looked at.
 """
@@ -15,6 +16,9 @@ from . import prose
 from .draft import Draft, complete_lines
 
 _OPEN = re.compile(r"<\s*completion\s*>", re.IGNORECASE)
+_EMPTY = re.compile(r"^\s*<\s*completion\s*/\s*>", re.IGNORECASE)  # <completion/>: nothing
+_CHANNEL = "<|channel|>"
+_FINAL = re.compile(r"<\|channel\|>\s*final\b[^<]*(?:<\|constrain\|>[^<]*)?<\|message\|>")
 _CLOSE = re.compile(r"<\s*/\s*completion\s*>", re.IGNORECASE)
 # Tokens that end a model's turn: nothing after them is the answer.
 END_TOKENS = ("<|endoftext|>", "<|im_end|>", "<|eot_id|>", "<|end|>", "<|end_of_text|>",
@@ -41,7 +45,7 @@ _BAD_START = re.compile("^(?:[\u200b\ufeff\u2795\u2796\u2705\u274c\u2728\u27a1]|
 _ALL_TAGS = (OPEN_TAG, CLOSE_TAG, *END_TOKENS, *MIDDLE_TOKENS, *MARKERS,
              *think.PAIRS, *think.CLOSERS)
 # Other wrappers models put an answer in when they ignore ours (never in markup languages).
-_WRAPPER = re.compile(r"^\s*<(answer|code|output|insert|middle|fill|result|response|"
+_WRAPPER = re.compile(r"^\s*<(answer|code|pre|output|insert|middle|fill|result|response|"
                       r"suggestion|replacement|code_completion|completion_text)>\n?",
                       re.IGNORECASE)
 _NESTING = 3  # wrappers peeled at most: <completion><completion><code>...
@@ -55,6 +59,21 @@ _JSON_KEYS_FENCED = frozenset({"code", "text", "content", "answer", "output", "r
 _JSON_META = frozenset({"explanation", "language", "lang", "reasoning", "reason", "notes", "note",
                         "confidence", "comment", "description", "type", "kind"})
 _JSON_START = re.compile(r'^\s*(?:```json\s*\n)?\s*\{\s*"(\w+)"\s*:', re.IGNORECASE)
+
+
+def channels(d: Draft) -> None:
+    """gpt-oss's harmony format leaking into content: the ``analysis`` channel is reasoning,
+    the answer is the last ``final`` channel's message. Only other channels so far: reasoning
+    still under way (the answer is nothing yet)."""
+    text = d.text
+    if _CHANNEL not in text:
+        return
+    finals = list(_FINAL.finditer(text))
+    if finals:
+        d.text = text[finals[-1].end():]
+        return
+    d.text = ""
+    d.hold = d.hold or d.partial
 
 
 def reasoning(d: Draft) -> None:
@@ -132,6 +151,9 @@ def tags(d: Draft) -> None:
     """Inside our ``<completion>`` tags (whatever their case), the closing tag ends the answer;
     wrappers inside them (our tag again, ``<code>``, ``<answer>``) are peeled too."""
     text = d.text
+    if _EMPTY.match(text):
+        d.text, d.ended = "", True
+        return
     opened = _OPEN.search(text)
     if opened:
         text = text[opened.end():]
