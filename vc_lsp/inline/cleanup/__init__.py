@@ -78,7 +78,9 @@ def _clean(raw: str, ctx: CursorContext, max_lines: int) -> str:
         return text + tail if text else ""
     d = Draft(ctx, raw, max_lines=max_lines)
     _text_stage(d)
-    if d.mode == "line":
+    if d.mode == "line" and block.grows(d.text.split("\n"), ctx):
+        text = "\n".join(_block(_line_block(d), d))  # `for|`: the block the line opens
+    elif d.mode == "line":
         text = _step(d, "suffix", lambda t: suffix.overlap(suffix.line_end(
             suffix.reopened_quote(t.split("\n", 1)[0], d), d), d))
     else:
@@ -108,7 +110,16 @@ def is_complete(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> bool:
     if not code.strip():
         return False
     if d.mode == "line":
-        return "\n" in code  # leading breaks are already gone: the first code line is done
+        if "\n" not in code:
+            return False  # leading breaks are already gone: the first code line is not done
+        *done, _ = code.split("\n")
+        growing = block.grows(done, ctx)
+        if growing is None:
+            return False  # the line opens a block: whether its body follows is still unseen
+        if not growing:
+            return True
+        lines = layout.reindent(done, ctx)
+        return block.line_block(lines, ctx) is not None or len(lines) > _budget(lines, d)
     *done, last = layout.reindent(code.split("\n"), ctx)
     if len(done) >= _budget(done, d):
         return True
@@ -165,6 +176,17 @@ def _step(d: Draft, name: str, run: Callable[[str], str]) -> str:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("cleanup: %s changed the text (%d -> %d chars)", name, len(before),
                       len(d.text))
+    return d.text
+
+
+def _line_block(d: Draft) -> str:
+    """The answer up to the end of the block its first line opens."""
+    raw = d.text.split("\n")
+    end = block.line_block(layout.reindent(raw, d.ctx), d.ctx)
+    if end is not None and end < len(raw):
+        tracing.step("line-block", d.text, "\n".join(raw[:end]))
+        d.notes.append("line-block")
+        return "\n".join(raw[:end])
     return d.text
 
 

@@ -68,6 +68,33 @@ def block_end(lines: list[str], ctx: CursorContext, *, next_lines: bool = False)
     return len(lines)
 
 
+def grows(lines: list[str], ctx: CursorContext) -> bool | None:
+    """Whether a rest-of-the-line answer opens a block it goes on to fill (``for|`` answered
+    `` (x of xs) {`` and a body): then the answer is that block, not its first line. ``None``
+    while no line after the first has shown its indentation."""
+    if ctx.mid_line or not lines or not opens_block(ctx.line_prefix + lines[0]):
+        return False
+    nxt = next((line for line in lines[1:] if line.strip()), None)
+    if nxt is None:
+        return None
+    return width(nxt) > width(ctx.line_prefix)
+
+
+def line_block(lines: list[str], ctx: CursorContext) -> int | None:
+    """Index past the block the first line opened: its closer at the cursor line's indentation
+    included, a line back at that indentation excluded; ``None`` while it is still open."""
+    base = width(ctx.line_prefix)
+    for i in range(1, len(lines)):
+        line = lines[i]
+        if not line.strip():
+            continue
+        w = width(line)
+        if w > base or (w == base and _continues(line)):
+            continue
+        return i + 1 if w == base and is_closer(line) else i
+    return None
+
+
 def _same_line(line: str, w: int, next_line: str) -> bool:
     """The document's next line, at the same indentation."""
     s = line.strip()

@@ -235,7 +235,10 @@ def _relative(head: str, rest: list[str], base: int) -> bool:
     for line in rest:  # a statement back at column 0 before any blank line
         if not line.strip():
             return False
-        if width(line) == 0 and not is_closer(line) and not _CONTINUES.match(line):
+        lw = width(line)
+        if lw == base and is_closer(line):
+            return False  # the block closed where the cursor's line stands: absolute
+        if lw == 0 and not is_closer(line) and not _CONTINUES.match(line):
             return True
     return False
 
