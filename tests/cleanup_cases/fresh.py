@@ -934,4 +934,18 @@ CASES = [
          "<completion> do\n    print(i)\n  end\nend", " do\n    print(i)\n  end"),
     case("fresh-scope-16", "python", "def total(xs):\n    s = 0\n    for|\n",
          "<completion> x in xs:", " x in xs:"),
+    # ------------------------------------------------ an empty file (no prefix, no suffix)
+    case("fresh-empty-01", "typescript", "|",
+         "```typescript\nfunction hello() {\n  return 'world';\n}\n```",
+         "function hello() {\n  return 'world';\n}"),
+    case("fresh-empty-02", "javascript", "|", "```javascript\nconst x = 5;\nconsole.log(x);",
+         "const x = 5;\nconsole.log(x);"),
+    case("fresh-empty-03", "javascript", "|", "const y = 10;\nconsole.log(y);\n```",
+         "const y = 10;\nconsole.log(y);"),
+    case("fresh-empty-04", "javascript", "|",
+         "const str = `template ${literal}`;\nconsole.log(str);",
+         "const str = `template ${literal}`;\nconsole.log(str);"),
+    case("fresh-empty-05", "python", "|", "  ```python\ndef hello():\n  pass\n```",
+         "def hello():\n  pass"),
+    case("fresh-empty-06", "python", "|", "```\nprint('here')\n  ```  ", "print('here')"),
 ]

@@ -73,12 +73,13 @@ def fences_are_content(ctx: CursorContext) -> bool:
 
 
 def _dedent(body: list[str], opening: str) -> list[str]:
-    """CommonMark: a fence indented by n columns (a list item's) has its body indented by up to
-    n columns more than the code."""
+    """A fence indented by n columns (a list item's) whose whole body is indented as much: the
+    body without those n columns. A body that is not (``  ```python`` then ``def f():`` at
+    column 0) is the model's own indentation and stays."""
     n = len(opening) - len(opening.lstrip(" "))
-    if not n:
+    if not n or any(line.strip() and len(line) - len(line.lstrip(" ")) < n for line in body):
         return body
-    return [line[min(n, len(line) - len(line.lstrip(" "))):] for line in body]
+    return [line[n:] for line in body]
 
 
 def inline_code(d: Draft) -> None:
