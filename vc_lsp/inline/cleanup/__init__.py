@@ -78,7 +78,7 @@ def _clean(raw: str, ctx: CursorContext, max_lines: int) -> str:
         return text + tail if text else ""
     d = Draft(ctx, raw, max_lines=max_lines)
     _text_stage(d)
-    if d.mode == "line" and block.grows(d.text.split("\n"), ctx):
+    if d.mode == "line" and block.grows(layout.reindent(d.text.split("\n"), ctx), ctx):
         text = "\n".join(_block(_line_block(d), d))  # `for|`: the block the line opens
     elif d.mode == "line":
         text = _step(d, "suffix", lambda t: suffix.overlap(suffix.line_end(
@@ -113,12 +113,12 @@ def is_complete(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> bool:
         if "\n" not in code:
             return False  # leading breaks are already gone: the first code line is not done
         *done, _ = code.split("\n")
-        growing = block.grows(done, ctx)
+        lines = layout.reindent(done, ctx)
+        growing = block.grows(lines, ctx)
         if growing is None:
             return False  # the line opens a block: whether its body follows is still unseen
         if not growing:
             return True
-        lines = layout.reindent(done, ctx)
         return block.line_block(lines, ctx) is not None or len(lines) > _budget(lines, d)
     *done, last = layout.reindent(code.split("\n"), ctx)
     if len(done) >= _budget(done, d):

@@ -65,6 +65,9 @@ _PLACEHOLDER = re.compile(
     r"add (?:your )?(?:code|implementation|logic)|code (?:goes )?here|\.\.\.|…|placeholder|"
     r"fill in|rest of|existing code|insert code|write (?:your )?code|complete (?:this|the)|"
     r"not implemented)", re.IGNORECASE)
+_MARKUP = frozenset({"html", "xml", "vue", "svelte", "astro", "javascriptreact",
+                     "typescriptreact", "php"})
+_OPENING_TAG = re.compile(r"<[A-Za-z][\w.:-]*(?:\s[^<>]*)?>$")
 _BARE_COMMENT = re.compile(r"^(?:#|//+|--|/\*+|/\*+\s*\*/|<!--)$")
 _PROSE_LANGUAGES = frozenset(
     {"markdown", "plaintext", "text", "restructuredtext", "latex", "tex", "org", "asciidoc"}
@@ -157,12 +160,25 @@ def prose_expected(d: Draft) -> bool:
 def _prose_expected(ctx: CursorContext) -> bool:
     if ctx.language.lower() in _PROSE_LANGUAGES:
         return True
+    if ctx.language.lower() in _MARKUP and _between_tags(ctx):
+        return True
     line = ctx.line_prefix
     if _COMMENT.search(line) or any(line.count(q) % 2 for q in _QUOTES):
         return True
     prefix = ctx.prefix
     return bool(prefix.count('"""') % 2 or prefix.count("'''") % 2) \
         or prefix.rfind("/*") > prefix.rfind("*/")
+
+
+def _between_tags(ctx: CursorContext) -> bool:
+    """``<p>|</p>``: right after an opening tag or right before a closing one, outside any tag,
+    the cursor is in an element's text."""
+    before, after = ctx.line_prefix.rstrip(), ctx.line_suffix.lstrip()
+    if before.rfind("<") > before.rfind(">"):
+        return False  # inside a tag: attributes, not text
+    opened = before.endswith(">") and not before.endswith(("/>", "->", "=>")) \
+        and _OPENING_TAG.search(before) is not None
+    return opened or after.startswith("</")
 
 
 def _skippable(line: str, language: str) -> bool:
