@@ -1013,4 +1013,27 @@ CASES = [
     case("fresh-keep-22", "typescriptreact",
          'export const Save = () => <button className="primary">|</button>;\n',
          "<completion>Save changes", "Save changes"),
+    # ------------------------------------------------ fifth batch: hole talk and reasoning quirks
+    case("fresh-prose-21", "python", PY_AREA,
+         "The `<FILL_HERE>` should be replaced with `radius ** 2`.", "radius ** 2"),
+    case("fresh-prose-22", "python", PY_AREA,
+         "Replace `<FILL_HERE>` with:\n\n```python\nradius ** 2\n```", "radius ** 2"),
+    case("fresh-prose-23", "python", PY_AREA,
+         "<think>\nr squared\n</think>\n\n**Final answer:**\n\n```python\nradius ** 2\n```",
+         "radius ** 2"),
+    case("fresh-keep-23", "python", PY_AREA, "<completion>radius ** 2  # area of a circle",
+         "radius ** 2  # area of a circle"),
+    case("fresh-think-22", "python", PY_EVEN,
+         "<think>\nparity\n</think>\n<answer>\nn % 2 == 0\n</answer>", "n % 2 == 0"),
+    case("fresh-think-23", "python", PY_EVEN,
+         "<think>first</think>Let me check once more.<think>yes, modulo</think>"
+         "<completion>n % 2 == 0", "n % 2 == 0"),
+    case("fresh-think-24", "go", GO_ERR, "</think>\n\n<completion>return nil, err",
+         "return nil, err"),
+    case("fresh-think-25", "javascript", JS_SUM,
+         "<think>\nThe body should add the numbers. I will answer with <completion> tags.\n"
+         "</think>\n\nreturn a + b;", "return a + b;"),
+    case("fresh-tags-30", "python", PY_AREA,
+         "```\nreturn math.pi * <FILL_HERE>\n```\n\n```python\nradius ** 2\n```", "radius ** 2"),
+    case("fresh-tags-31", "python", PY_AREA, "<FILL_HERE>: radius ** 2", "radius ** 2"),
 ]

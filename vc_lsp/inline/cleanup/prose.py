@@ -42,7 +42,7 @@ _META = re.compile(r"^(no|nothing|none|not|already|done|unchanged|the code|this 
                    re.IGNORECASE)
 _LABEL_WORDS = re.compile(
     r"(completion|complete code|code|answer|output|option|solution|result|fill|insert|missing|"
-    r"suggestion|implementation|fix|fixed|updated|final|version|here|replacement|approach|"
+    r"suggestion|implementation|fix|fixed|updated|final|version|here|replace|approach|"
     r"alternative|python|javascript|typescript|java|rust|go|c\+\+|cursor|line|补全|代码|答案|结果|"
     r"方案|输出|实现|如下)", re.IGNORECASE)
 # A numbered list item's marker ("1. ", "2) "): never code at the start of a line.

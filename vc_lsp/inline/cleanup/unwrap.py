@@ -36,6 +36,8 @@ MARKERS: tuple[str, ...] = (
 # A hole marker some models use as a tag around the answer (``<FILL_HERE>x</FILL_HERE>``): the
 # opening one is a marker above, its closing one never code either.
 MARKERS += tuple("</" + m[1:] for m in MARKERS if re.fullmatch(r"<\w+>", m))
+# A marker named in a sentence, in backticks: a word there, not text to remove.
+_QUOTED_MARKER = re.compile("`(?:" + "|".join(map(re.escape, MARKERS)) + ")`")
 # Hole markers: a fenced block holding one quotes the question, not the answer.
 HOLES = (HOLE, "{{FILL_HERE}}", "<CURSOR>", "<cursor>", "<|cursor|>", "{{CURSOR}}", "<FILL>")
 _LABELLED_HOLE = re.compile(r"^\s*(?:<FILL_HERE>|\{\{FILL_HERE\}\}|FILL_HERE)\s*(?::|=|->|→)\s*")
@@ -125,6 +127,8 @@ def tokens(d: Draft) -> None:
         if at >= 0:
             text = text[:at]
             d.ended = True
+    if "`" in text:
+        text = _QUOTED_MARKER.sub("it", text)  # "Replace `<FILL_HERE>` with:" stays a sentence
     for marker in MARKERS:
         if marker in text:
             text = text.replace(marker, "")
