@@ -50,8 +50,8 @@ def unfence(d: Draft) -> None:
     start, end = (closed[-1] if d.musing and closed else found[0])
     info = FENCE.match(lines[start])
     d.fenced = info["info"].lower() if info else ""
-    if d.fenced not in _MARKDOWN_INFO and fences_are_content(d.ctx):
-        return  # a README's ```bash block is what the user is writing
+    if d.fenced and d.fenced not in _MARKDOWN_INFO and fences_are_content(d.ctx):
+        return  # a README's ```bash block is what the user is writing (a bare fence wraps)
     body = _dedent(lines[start + 1:end if end is not None else len(lines)], lines[start])
     mark = info["mark"] if info else "```"
     glued = next((k for k, line in enumerate(complete_lines(body, d.partial and end is None))

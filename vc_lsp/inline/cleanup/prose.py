@@ -57,7 +57,8 @@ _LABEL_PREFIX = re.compile(r"^\s*(?:\*\*|__)?(?:Answer|Completion|Code|Output|Re
                            r"(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?"
                            r"[ \t]*(?=[^\s*_])")
 # A further choice on a line of its own ("Option B: ...") ends the first one.
-_NEXT_CHOICE = re.compile(r"^(?:\*\*|__)?" + _CHOICE + r"(?:[ \t]*\([^)\n]{1,40}\))?"
+_NEXT_CHOICE = re.compile(r"^(?:\*\*|__)?(?:Option|Choice|Alternative|方案)[ \t]*"
+                          r"(?:[A-Z0-9]|[一二三四五])?(?:[ \t]*\([^)\n]{1,40}\))?"
                           r"(?:\*\*|__)?[ \t]*[:：]")
 _KEYED = frozenset({"yaml", "toml", "ini", "properties", "markdown", "plaintext", "text"})
 _PLACEHOLDER = re.compile(
@@ -232,7 +233,8 @@ def tail(lines: list[str], d: Draft) -> list[str]:
     quotes = 0
     for i, line in enumerate(lines):
         if i > 0 and quotes % 2 == 0 and line[:1] not in (" ", "\t") and (
-                is_prose(line) or is_label(line, d.ctx.language) or _NEXT_CHOICE.match(line)):
+                is_prose(line) or is_label(line, d.ctx.language) or (
+                    _NEXT_CHOICE.match(line) and d.ctx.language.lower() not in _KEYED)):
             return lines[:i]
         quotes += line.count('"""') + line.count("'''")
     return lines
