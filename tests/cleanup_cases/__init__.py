@@ -1,7 +1,8 @@
 """The post-processing table: raw chat-model replies and exactly what the user wants inserted.
 
 One module per class of model habit (``unwrap``, ``fences``, ``prose``, ``echo``, ``suffix``,
-``lines``, ``block``, ``repetition``, ``nothing``), each a list of ``Case``s. A case is a document
+``lines``, ``block``, ``repetition``, ``nothing``), each a list of ``Case``s, and ``fresh``: an
+adversarial set written without reading the others (its ids name their class). A case is a document
 with one ``|`` cursor marker, the raw reply as a model streams it (gpt-5.x, claude, deepseek,
 qwen3, kimi, glm, minimax: fences, prose, reasoning, tags, echoes and all) and the insert.
 The same table runs through ``clean`` (tests/test_cleanup_table.py), streamed through
@@ -48,11 +49,23 @@ def at_cursor(doc: str, language: str = "python") -> CursorContext:
 
 
 def all_cases() -> list[Case]:
-    from . import block, echo, fences, lines, nothing, prose, repetition, streamed, suffix, unwrap
+    from . import (
+        block,
+        echo,
+        fences,
+        fresh,
+        lines,
+        nothing,
+        prose,
+        repetition,
+        streamed,
+        suffix,
+        unwrap,
+    )
 
     out: list[Case] = []
     for module in (unwrap, fences, prose, echo, suffix, lines, block, repetition, nothing,
-                   streamed):
+                   streamed, fresh):
         out.extend(module.CASES)
     ids = [c.id for c in out]
     assert len(ids) == len(set(ids)), "case ids must be unique"

@@ -22,7 +22,7 @@ from ...indent import width
 from ..context import CursorContext
 from . import block, echo, fences, layout, prose, repetition, suffix, tree, unwrap
 from . import trace as tracing
-from .block import block_end
+from .block import block_end, same_code
 from .draft import Draft
 
 __all__ = ["FILTERS", "block_end", "clean", "is_complete"]
@@ -33,9 +33,9 @@ Filter = Callable[[Draft], None]
 # The text stage, in order: each takes the draft and may change its text. A filter is named
 # in the debug log as module.function ("unwrap.reasoning").
 FILTERS: tuple[Filter, ...] = (
-    unwrap.reasoning, unwrap.tokens, unwrap.tags, prose.label_prefix, fences.unfence,
-    unwrap.json_answer, fences.inline_code, prose.preamble, prose.placeholder, echo.diff,
-    echo.existing_code, echo.prefix, layout.place,
+    unwrap.channels, unwrap.reasoning, unwrap.tokens, unwrap.tags, prose.label_prefix,
+    fences.unfence, unwrap.json_answer, fences.inline_code, prose.preamble, prose.placeholder,
+    echo.diff, echo.existing_code, echo.imports, echo.prefix, layout.place,
 )
 
 
@@ -78,9 +78,11 @@ def _clean(raw: str, ctx: CursorContext, max_lines: int) -> str:
         return text + tail if text else ""
     d = Draft(ctx, raw, max_lines=max_lines)
     _text_stage(d)
-    if d.mode == "line":
+    if d.mode == "line" and block.grows(layout.reindent(d.text.split("\n"), ctx), ctx):
+        text = "\n".join(_block(_line_block(d), d))  # `for|`: the block the line opens
+    elif d.mode == "line":
         text = _step(d, "suffix", lambda t: suffix.overlap(suffix.line_end(
-            t.split("\n", 1)[0], d), d))
+            suffix.reopened_quote(t.split("\n", 1)[0], d), d), d))
     else:
         text = "\n".join(_block(d.text, d))  # each line step logs for itself
     if not text.strip() or _is_next_line(text, ctx):
@@ -108,7 +110,16 @@ def is_complete(raw: str, ctx: CursorContext, *, max_lines: int = 12) -> bool:
     if not code.strip():
         return False
     if d.mode == "line":
-        return "\n" in code  # leading breaks are already gone: the first code line is done
+        if "\n" not in code:
+            return False  # leading breaks are already gone: the first code line is not done
+        *done, _ = code.split("\n")
+        lines = layout.reindent(done, ctx)
+        growing = block.grows(lines, ctx)
+        if growing is None:
+            return False  # the line opens a block: whether its body follows is still unseen
+        if not growing:
+            return True
+        return block.line_block(lines, ctx) is not None or len(lines) > _budget(lines, d)
     *done, last = layout.reindent(code.split("\n"), ctx)
     if len(done) >= _budget(done, d):
         return True
@@ -129,10 +140,17 @@ def _settled(past: list[str], ctx: CursorContext) -> bool:
 
 
 def _breaks(raw: str, vctx: CursorContext, *, partial: bool = False) -> bool:
-    """Whether the reply's code starts on a new line (the text stage tells)."""
+    """Whether the reply's code starts on a new line (the text stage tells). Between ``(`` and
+    ``)`` or ``[`` and ``]`` it takes two lines to be a list laid out one item per line: one
+    line after a break is the model's layout (``<completion>\nlen(x)\n</completion>``)."""
     d = Draft(vctx, raw, partial=partial)
     _text_stage(d, probe=True)
-    return d.broke or d.text.startswith("\n")
+    if not (d.broke or d.text.startswith("\n")):
+        return False
+    if vctx.line_prefix.rstrip()[-1:] == "{":
+        return True
+    filled = [line for line in d.text.split("\n") if line.strip()]
+    return len(filled) >= 2 or (partial and not d.ended)
 
 
 def _text_stage(d: Draft, *, probe: bool = False) -> None:
@@ -158,6 +176,17 @@ def _step(d: Draft, name: str, run: Callable[[str], str]) -> str:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("cleanup: %s changed the text (%d -> %d chars)", name, len(before),
                       len(d.text))
+    return d.text
+
+
+def _line_block(d: Draft) -> str:
+    """The answer up to the end of the block its first line opens."""
+    raw = d.text.split("\n")
+    end = block.line_block(layout.reindent(raw, d.ctx), d.ctx)
+    if end is not None and end < len(raw):
+        tracing.step("line-block", d.text, "\n".join(raw[:end]))
+        d.notes.append("line-block")
+        return "\n".join(raw[:end])
     return d.text
 
 
@@ -217,7 +246,7 @@ def _probe(line: str) -> str:
 def _is_next_line(text: str, ctx: CursorContext) -> bool:
     """The model re-typed the line that follows the cursor instead of adding anything."""
     following = ctx.next_line.strip()
-    if not following or text.strip() != following:
+    if not following or not same_code(text.strip(), following):
         return False
     if text.startswith("\n"):
         return width(text.lstrip("\n")) == width(ctx.next_line) or len(following) >= 3

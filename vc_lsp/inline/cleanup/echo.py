@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..context import BLOCK_OPENERS
+from ..context import BLOCK_OPENERS, CursorContext
 from .draft import Draft, complete_lines, prefix_lines
 
 _SUBWORD = re.compile(r"\b\w|(?<=[a-z0-9])[A-Z]|(?<=_)[A-Za-z0-9]|(?<=[A-Z])[A-Z](?=[a-z])")
@@ -32,6 +32,11 @@ _HEADER = re.compile(
     r"inline|extern|const|unsafe|synchronized)\s+)*[\w<>\[\],.?*&:]+\s+[*&]?(?P<c>\w+)\s*\(")
 _COMMENT_OR_DECORATOR = re.compile(r"^\s*(?:#|//|/\*|\*|--|@|\"\"\"|///)")
 _NOT_NAMES = frozenset({"if", "for", "while", "switch", "catch", "return", "new", "else"})
+_IMPORT = re.compile(r"^\s*(?:import\b|from\s+[\w.]+\s+import\b|#\s*include\b|#import\b|"
+                     r"using\s+[\w.]+\s*;|use\s+[\w:\\{}, ]+;|require(?:_once)?\b)")
+_FILE_LEVEL = re.compile(_IMPORT.pattern + r"|^\s*(?:package\s+[\w.]+;?$|<\?php\b|#!/)")
+_TOP_LEVEL_IMPORTS = frozenset({"go", "java", "kotlin", "scala", "javascript", "typescript",
+                                "javascriptreact", "typescriptreact", "csharp", "dart", "swift"})
 ECHO_MIN = 4  # characters an echo must have, unless it is an opener line
 
 
@@ -79,6 +84,40 @@ def existing_code(d: Draft) -> None:
     else:
         d.text = "\n".join(lines[:first])
         d.ended = d.ended or (d.partial and not d.hold)
+
+
+def imports(d: Draft) -> None:
+    """File-level lines the reply opens with: an import, ``<?php`` or a shebang the file already
+    has, or an import where none can stand (inside a block, in languages whose imports are
+    top-level only). Models add the imports their code uses; the cursor is not where they go."""
+    lines = d.text.split("\n")
+    done = complete_lines(lines, d.partial)
+    first = next((line for line in done if line.strip()), "")
+    if not _FILE_LEVEL.match(first):
+        return
+    ctx = d.ctx
+    misplaced = bool(ctx.indent) and ctx.language.lower() in _TOP_LEVEL_IMPORTS
+    seen = _seen(ctx)
+    k, dropped = 0, False
+    while k < len(done):
+        s = done[k].strip()
+        if s and not (_FILE_LEVEL.match(s) and (s in seen or (
+                misplaced and _IMPORT.match(s)))):
+            break
+        dropped = dropped or bool(s)
+        k += 1
+    if not dropped:
+        return
+    rest = lines[k:]
+    if d.partial and not "".join(rest).strip():
+        d.text = ""  # the code after the imports has not arrived yet
+        return
+    d.text = "\n".join(rest)
+
+
+@lru_cache(maxsize=16)
+def _seen(ctx: CursorContext) -> frozenset[str]:
+    return frozenset(_filled(prefix_lines(ctx)[:-1]))
 
 
 def prefix(d: Draft) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 
 from ...fences import FENCE, blocks
+from ..context import CursorContext
 from . import prose
-from .draft import Draft, complete_lines
+from .draft import Draft, complete_lines, prefix_lines
 
 _ONE_LINE_FENCE = re.compile(r"^(?P<mark>`{3,})[\w+#.-]*[ \t]+(?P<code>[^`]+?)[ \t]*(?P=mark)$")
 _SPAN = re.compile(r"`([^`\n]+)`")
+_OPTION_ITEM = re.compile(r"^(?P<mark>(?:\d{1,2}[.)]|[-*])[ \t]+)`[^`]+`(?:\s.*)?$")
+_MARKDOWN_LANGUAGES = frozenset({"markdown", "mdx", "quarto", "rmarkdown"})
+_MARKDOWN_INFO = frozenset({"markdown", "md", "mdx"})
 # Languages where a backtick is code (template literals, raw strings, shell), not markdown.
 _BACKTICK_LANGUAGES = frozenset({
     "javascript", "typescript", "javascriptreact", "typescriptreact", "go", "shellscript",
@@ -46,7 +50,9 @@ def unfence(d: Draft) -> None:
     start, end = (closed[-1] if d.musing and closed else found[0])
     info = FENCE.match(lines[start])
     d.fenced = info["info"].lower() if info else ""
-    body = lines[start + 1:end if end is not None else len(lines)]
+    if d.fenced and d.fenced not in _MARKDOWN_INFO and fences_are_content(d.ctx):
+        return  # a README's ```bash block is what the user is writing (a bare fence wraps)
+    body = _dedent(lines[start + 1:end if end is not None else len(lines)], lines[start])
     mark = info["mark"] if info else "```"
     glued = next((k for k, line in enumerate(complete_lines(body, d.partial and end is None))
                   if line.rstrip().endswith(mark) and line.strip() != mark), None)
@@ -58,12 +64,45 @@ def unfence(d: Draft) -> None:
         d.ended = True
 
 
+def fences_are_content(ctx: CursorContext) -> bool:
+    """In a markdown document, outside its own code blocks, a fenced block is text to insert."""
+    if ctx.language.lower() not in _MARKDOWN_LANGUAGES:
+        return False
+    found = blocks(list(prefix_lines(ctx)[:-1]))
+    return not found or found[-1][1] is not None  # the cursor is not in an open block
+
+
+def _dedent(body: list[str], opening: str) -> list[str]:
+    """A fence indented by n columns (a list item's) whose whole body is indented as much: the
+    body without those n columns. A body that is not (``  ```python`` then ``def f():`` at
+    column 0) is the model's own indentation and stays."""
+    n = len(opening) - len(opening.lstrip(" "))
+    if not n or any(line.strip() and len(line) - len(line.lstrip(" ")) < n for line in body):
+        return body
+    return [line[n:] for line in body]
+
+
 def inline_code(d: Draft) -> None:
     """A one-line answer in single backticks is markdown inline code, unless backticks are code
     in this file (template literals, raw strings, shell)."""
     s = d.text.strip()
-    if "\n" in s or "`" not in s:
+    if "`" not in s:
         return
+    if "\n" in s:  # one line of code, then an explanation or further options ("2. `y`")
+        lines = d.text.split("\n")
+        filled = [line.strip() for line in complete_lines(lines, d.partial) if line.strip()]
+        while len(filled) > 1 and filled[0].endswith((":", "：")) and (
+                prose.is_prose(filled[0]) or prose.is_label(filled[0], d.ctx.language)):
+            filled = filled[1:]  # "Two options:"
+        if not filled or not all(prose.is_prose(line) or _OPTION_ITEM.match(line)
+                                 for line in filled[1:]):
+            return
+        if d.partial and lines[-1].strip():
+            d.hold = True  # the line still arriving may be code, not the explanation
+        s = filled[0]
+    item = _OPTION_ITEM.match(s)
+    if item:
+        s = s[item.end("mark"):]  # "1. `x`": a list of options, this the first
     one = _ONE_LINE_FENCE.match(s)
     if one:
         d.text = one["code"]  # ```python return x```

@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from ...indent import TAB_WIDTH, width
+from ...syntax import canonical as syntax_canonical
 from ..context import BLOCK_OPENERS, CursorContext
 from .draft import Draft, prefix_lines, suffix_lines
 
@@ -112,9 +113,14 @@ def _finished(line_prefix: str) -> bool:
 
 @lru_cache(maxsize=32)
 def file_unit(ctx: CursorContext) -> int:
-    """The file's indentation step in columns (0 when the lines around the cursor show none)."""
-    lines = [*prefix_lines(ctx)[-200:], *suffix_lines(ctx)[:100]]
-    return _unit([width(line) for line in lines if line.strip()])
+    """The file's indentation step in columns (0 when the lines around the cursor show none).
+    A blank cursor line's indentation counts: in a short file it is the only step shown."""
+    before = prefix_lines(ctx)[-200:]
+    widths = [width(line) for line in before[:-1] if line.strip()]
+    if before[-1].strip() or ctx.indent == before[-1]:
+        widths.append(width(before[-1] if before[-1].strip() else ctx.indent))
+    widths += [width(line) for line in suffix_lines(ctx)[1:100] if line.strip()]
+    return _unit(widths)
 
 
 def _unit(widths: list[int]) -> int:
@@ -151,7 +157,7 @@ def reindent(lines: list[str], ctx: CursorContext) -> list[str]:
         elif _relative(first, rest, base):
             shift = base
         else:
-            shift = base - _own_base(rest, ctx, base)
+            shift = base - _own_base(first, rest, ctx, base)
     elif not first.strip() and rest and not ctx.line_prefix.rstrip().endswith(BLOCK_OPENERS):
         if _relative("", rest, base):  # next lines after a finished line
             shift = base
@@ -170,19 +176,44 @@ def opens_block(line: str) -> bool:
     return s.endswith(BLOCK_OPENERS) or (s.endswith("|") and _RUBY_BLOCK.search(s) is not None)
 
 
-def _own_base(rest: list[str], ctx: CursorContext, base: int) -> int:
+def _own_base(first: str, rest: list[str], ctx: CursorContext, base: int) -> int:
     """The column the model put the cursor's level at, when it indented absolutely but in its
-    own unit (2-space steps in a tab or 4-space file): as many of its steps as the file's.
+    own unit (2-space steps in a tab or 4-space file): as many of its steps as the file's, shown
+    by a sibling or by the closer of the first line's block there. Or, after a first line that
+    ends a statement, the next line's column: a sibling cannot be deeper than the statement.
     ``base`` when the reply shows no such thing."""
-    have = file_unit(ctx) or (TAB_WIDTH if uses_tabs(ctx) else 0)
     filled = [width(line) for line in rest if line.strip()]
+    if filled and filled[0] > base and ends_statement(first, ctx.language):
+        return filled[0]
+    have = file_unit(ctx) or (TAB_WIDTH if uses_tabs(ctx) else 0)
     got = _unit(filled)
     if not have or not got or got == have or base % have:
         return base
-    siblings = [width(line) for line in rest if line.strip() and not is_closer(line)
-                and not _CONTINUES.match(line)]
-    low = min(siblings, default=base)
-    return low if low == base // have * got else base
+    level = base // have * got
+    # Lines at the model's level or deeper; closers of blocks around the cursor's are below it.
+    inside = [width(line) for line in rest if line.strip()
+              and not (is_closer(line) and width(line) < level)]
+    low = min(inside, default=base)
+    return low if low == level else base
+
+
+_CONTINUED = tuple("\\,+-*/%=&|<>^~.([{")
+
+
+def ends_statement(line: str, language: str) -> bool:
+    """A line after which the next one is a sibling, never deeper: it ends with ``;`` (or, in
+    Python, nothing leaves it open: no opener, operator or unclosed bracket)."""
+    s = line.rstrip()
+    if not s or opens_block(s):
+        return False
+    if s.endswith(";"):
+        return not s.lstrip().startswith("for")
+    if syntax_canonical(language) != "python" or s.endswith(_CONTINUED):
+        return False
+    depth = 0
+    for ch in s:
+        depth += (ch in "([{") - (ch in ")]}")
+    return depth == 0 and not s.lstrip().startswith(("@", "#"))
 
 
 def _relative(head: str, rest: list[str], base: int) -> bool:
@@ -204,7 +235,10 @@ def _relative(head: str, rest: list[str], base: int) -> bool:
     for line in rest:  # a statement back at column 0 before any blank line
         if not line.strip():
             return False
-        if width(line) == 0 and not is_closer(line) and not _CONTINUES.match(line):
+        lw = width(line)
+        if lw == base and is_closer(line):
+            return False  # the block closed where the cursor's line stands: absolute
+        if lw == 0 and not is_closer(line) and not _CONTINUES.match(line):
             return True
     return False
 

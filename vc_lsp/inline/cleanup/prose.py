@@ -27,6 +27,9 @@ _REASONING_OPENING = re.compile(
     r"好的|嗯|首先|用户|我们|让我|这里)",
     re.IGNORECASE,
 )
+_TENTATIVE = re.compile(r"\b(?:draft|maybe|perhaps|might|probably|could|let me|let's|i think|"
+                        r"i need|we need|wait|hmm+|actually|attempt|try|or rather|alternatively)"
+                        r"\b|草稿|也许|可能|或者|试试", re.IGNORECASE)
 _PRESENTING = re.compile(r"(?:(?:okay|ok|alright|sure)[,!.]?\s+)?(?:here|sure|certainly|below|"
                          r"以下|这是)", re.IGNORECASE)
 _NOT_PROSE = re.compile(r"[{}\[\];=<>]")
@@ -39,21 +42,34 @@ _META = re.compile(r"^(no|nothing|none|not|already|done|unchanged|the code|this 
                    re.IGNORECASE)
 _LABEL_WORDS = re.compile(
     r"(completion|complete code|code|answer|output|option|solution|result|fill|insert|missing|"
-    r"suggestion|implementation|fix|fixed|updated|final|version|here|replacement|approach|"
-    r"alternative|python|javascript|typescript|java|rust|go|c\+\+|补全|代码|答案|结果|方案|输出|"
-    r"实现|如下)", re.IGNORECASE)
+    r"suggestion|implementation|fix|fixed|updated|final|version|here|replace|approach|"
+    r"alternative|python|javascript|typescript|java|rust|go|c\+\+|cursor|line|补全|代码|答案|结果|"
+    r"方案|输出|实现|如下)", re.IGNORECASE)
+# A numbered list item's marker ("1. ", "2) "): never code at the start of a line.
+_LIST_ITEM = re.compile(r"^\d{1,2}[.)][ \t]+(?=\D)")
 _LABEL = re.compile(r"^(?P<lead>#{1,6}\s+|\*\*|__|>\s*)?(?P<body>[^\n]{1,70}?)"
                     r"(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?$")
 _HEADING = re.compile(r"^(?:#{1,6}\s+\S.*|\*\*[^*]+\*\*)$")
+_CHOICE = (r"(?:Option|Choice|Alternative|Approach|Solution|Version|方案)[ \t]*"
+           r"(?:[A-Z0-9]|[一二三四五])?")
 _LABEL_PREFIX = re.compile(r"^\s*(?:\*\*|__)?(?:Answer|Completion|Code|Output|Result|Solution|"
-                           r"Fill|Insert|补全|答案|代码)(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?"
+                           r"Fill|Insert|补全|答案|代码|" + _CHOICE + r")"
+                           r"(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?"
                            r"[ \t]*(?=[^\s*_])")
+# A further choice on a line of its own ("Option B: ...") ends the first one.
+_NEXT_CHOICE = re.compile(r"^(?:\*\*|__)?(?:Option|Choice|Alternative|方案)[ \t]*"
+                          r"(?:[A-Z0-9]|[一二三四五])?(?:[ \t]*\([^)\n]{1,40}\))?"
+                          r"(?:\*\*|__)?[ \t]*[:：]")
 _KEYED = frozenset({"yaml", "toml", "ini", "properties", "markdown", "plaintext", "text"})
 _PLACEHOLDER = re.compile(
     r"^(?:#|//|--|/\*+|\*|;|<!--)\s*(?:todo|fixme|xxx|tbd|implement(?:ation)?|your code|"
     r"add (?:your )?(?:code|implementation|logic)|code (?:goes )?here|\.\.\.|…|placeholder|"
     r"fill in|rest of|existing code|insert code|write (?:your )?code|complete (?:this|the)|"
     r"not implemented)", re.IGNORECASE)
+_MARKUP = frozenset({"html", "xml", "vue", "svelte", "astro", "javascriptreact",
+                     "typescriptreact", "php"})
+_OPENING_TAG = re.compile(r"<[A-Za-z][\w.:-]*(?:\s[^<>]*)?>$")
+_BARE_COMMENT = re.compile(r"^(?:#|//+|--|/\*+|/\*+\s*\*/|<!--)$")
 _PROSE_LANGUAGES = frozenset(
     {"markdown", "plaintext", "text", "restructuredtext", "latex", "tex", "org", "asciidoc"}
 )
@@ -65,8 +81,9 @@ _HASH_COMMENTS = frozenset({"python", "ruby", "shellscript", "sh", "bash", "zsh"
 
 
 def is_prose(line: str) -> bool:
-    """A sentence, not code: chat models' preambles, explanations and reasoning."""
-    s = line.strip()
+    """A sentence, not code: chat models' preambles, explanations and reasoning (a numbered
+    list item's text included: "1. Add the base case:")."""
+    s = _LIST_ITEM.sub("", line.strip(), count=1)
     if not s or _COMMENT_START.match(s):
         return False
     if _CJK.search(s):
@@ -96,8 +113,9 @@ def _is_cjk_prose(s: str) -> bool:
 
 
 def is_label(line: str, language: str = "") -> bool:
-    """``**Completion:**``, ``Option 1 (Java 11+):``, ``### Answer``, ``补全：``."""
-    s = line.strip()
+    """``**Completion:**``, ``Option 1 (Java 11+):``, ``### Answer``, ``补全：``, our own
+    prompt's ``Cursor line:`` echoed back."""
+    s = _LIST_ITEM.sub("", line.strip(), count=1)
     heading = _HEADING.match(s)
     if heading and not _NOT_PROSE.search(s) and len(s.split()) <= 8:
         return not (s.startswith("#") and language.lower() in _HASH_COMMENTS)
@@ -124,6 +142,16 @@ def starts_like_reasoning(text: str) -> bool:
     return not (short_intro and _PRESENTING.match(first))
 
 
+def tentative(text: str) -> bool:
+    """Prose before the first code block that weighs options or calls the code a draft: the
+    block may be a draft inside reasoning whose closing tag has not come yet."""
+    at = text.find("```", 0, 2000)
+    if at < 0:
+        return False
+    head = text[:at]
+    return bool(_TENTATIVE.search(head)) and any(is_prose(line) for line in head.split("\n"))
+
+
 def prose_expected(d: Draft) -> bool:
     """In a comment, string, docstring or prose file a sentence is the completion."""
     return _prose_expected(d.ctx)
@@ -133,12 +161,25 @@ def prose_expected(d: Draft) -> bool:
 def _prose_expected(ctx: CursorContext) -> bool:
     if ctx.language.lower() in _PROSE_LANGUAGES:
         return True
+    if ctx.language.lower() in _MARKUP and _between_tags(ctx):
+        return True
     line = ctx.line_prefix
     if _COMMENT.search(line) or any(line.count(q) % 2 for q in _QUOTES):
         return True
     prefix = ctx.prefix
     return bool(prefix.count('"""') % 2 or prefix.count("'''") % 2) \
         or prefix.rfind("/*") > prefix.rfind("*/")
+
+
+def _between_tags(ctx: CursorContext) -> bool:
+    """``<p>|</p>``: right after an opening tag or right before a closing one, outside any tag,
+    the cursor is in an element's text."""
+    before, after = ctx.line_prefix.rstrip(), ctx.line_suffix.lstrip()
+    if before.rfind("<") > before.rfind(">"):
+        return False  # inside a tag: attributes, not text
+    opened = before.endswith(">") and not before.endswith(("/>", "->", "=>")) \
+        and _OPENING_TAG.search(before) is not None
+    return opened or after.startswith("</")
 
 
 def _skippable(line: str, language: str) -> bool:
@@ -174,11 +215,14 @@ def preamble(d: Draft) -> None:
 
 
 def placeholder(d: Draft) -> None:
-    """A reply that is only a placeholder comment (``// TODO: implement``) is no answer."""
+    """A reply that is only a placeholder comment (``// TODO: implement``) is no answer, nor
+    is a comment marker with nothing after it on a line of its own (``//``, ``#``)."""
     if d.partial or prose_expected(d):
         return
+    alone = not d.ctx.line_prefix.strip()  # `i|` + `--` is code, a blank line's `--` is not
     filled = [line.strip() for line in d.text.split("\n") if line.strip()]
-    if filled and all(_PLACEHOLDER.match(line) or line in ("...", "…") for line in filled):
+    if filled and all(_PLACEHOLDER.match(line) or line in ("...", "…")
+                      or (alone and _BARE_COMMENT.match(line)) for line in filled):
         d.text = ""
 
 
@@ -189,7 +233,8 @@ def tail(lines: list[str], d: Draft) -> list[str]:
     quotes = 0
     for i, line in enumerate(lines):
         if i > 0 and quotes % 2 == 0 and line[:1] not in (" ", "\t") and (
-                is_prose(line) or is_label(line, d.ctx.language)):
+                is_prose(line) or is_label(line, d.ctx.language) or (
+                    _NEXT_CHOICE.match(line) and d.ctx.language.lower() not in _KEYED)):
             return lines[:i]
         quotes += line.count('"""') + line.count("'''")
     return lines

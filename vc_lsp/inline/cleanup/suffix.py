@@ -42,11 +42,61 @@ def overlap(text: str, d: Draft) -> str:
             cuts[at] = 0 if stripped.startswith(core) else 1
     line = d.ctx.line_prefix
 
-    def rank(at: int) -> tuple[int, int, int]:
-        # Balance first; then a re-typed rest of the line, the earliest; else the longest text.
-        return _imbalance(line + text[:at] + rest), cuts[at], at if cuts[at] == 0 else -at
+    def rank(at: int) -> tuple[int, int, int, int]:
+        # Balance first (angle brackets only as a tie-breaker: `<` is also a comparison); then
+        # a re-typed rest of the line, the earliest; else the longest text.
+        whole = line + text[:at] + rest
+        return (_imbalance(whole), _angles(whole), cuts[at],
+                at if cuts[at] == 0 else -at)
 
-    return text[:min(cuts, key=rank)]
+    at = min(cuts, key=rank)
+    if at < len(text) and rest[:1].isspace():
+        return text[:at].rstrip(" \t")  # the rest of the line brings its own leading blanks
+    return text[:at]
+
+
+def reopened_quote(text: str, d: Draft) -> str:
+    """``name = "|"`` answered with ``"Alice"``: the model wrote the whole literal, re-typing
+    the quote the cursor stands after. That quote goes; ``overlap`` then cuts the closing one."""
+    line, rest = d.ctx.line_prefix, d.ctx.line_suffix
+    q = line[-1:]
+    if not q or q not in _QUOTES or rest[:1] != q or line[-2:] == q * 2 or text[:1] != q:
+        return text
+    if _open_quote(line) != q:
+        return text  # the quote before the cursor closes a string: a new one may start
+    return text[1:]
+
+
+def _open_quote(line: str) -> str:
+    """The quote of the string still open at the end of ``line`` ("" when none is)."""
+    quote, escaped = "", False
+    for ch in line:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in _QUOTES:
+            quote = ch
+    return quote
+
+
+def _angles(line: str) -> int:
+    """Unmatched generic angle brackets: ``<`` right after a name (``Vec<``, ``List<``), ``>``
+    that is not part of an arrow or a comparison operator."""
+    depth = unmatched = 0
+    for i, ch in enumerate(line):
+        if ch == "<" and i and (line[i - 1].isalnum() or line[i - 1] in "_:") \
+                and line[i + 1:i + 2] not in ("<", "="):
+            depth += 1
+        elif ch == ">" and line[i - 1:i] not in ("-", "=") and line[i + 1:i + 2] != "=":
+            if depth:
+                depth -= 1
+            else:
+                unmatched += 1
+    return depth + unmatched
 
 
 def _imbalance(line: str) -> int:
