@@ -248,6 +248,15 @@ class Soak:
         self.upstream.requests.clear()
 
 
+def pool_cell(pool: dict[str, int]) -> str:
+    """Connections by state (a1 i2: one active, two idle...) and requests queued for one."""
+    if not pool:
+        return "-"
+    states = " ".join(f"{name[0]}{pool[name]}" for name in
+                      ("active", "idle", "new", "connecting", "closed", "failed") if pool[name])
+    return f"{states} q{pool['queued']}"
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -303,7 +312,8 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float,
                       f"{counts['requestFutures']:8d} {counts['resultTypes']:8d} "
                       f"{counts['progressTokens']:7d} {counts['tasks']:6d} "
                       f"{len(soak.tally.pending):8d} "
-                      f"{soak.tally.ops['upstream request']:9d}", flush=True)
+                      f"{soak.tally.ops['upstream request']:9d} "
+                      f"{pool_cell(stats['result'].get('pool') or {}):>14}", flush=True)
         while soak.tally.pending and time.monotonic() - now < HANG_S + 1:
             await asyncio.sleep(0.1)
             soak.collect()

@@ -68,6 +68,7 @@ def every_error() -> list[e.UpstreamError]:
         e.NotTheApi(BODY, **kw), e.NotTheApi(BODY, location=GATEWAY + "/login?next=" + BODY, **kw),
         e.ProtocolFailure(BODY, **kw),
         e.BadStream(BODY, **kw),
+        e.PoolExhausted(connections=16, waited=5, **kw),
     ]
 
 

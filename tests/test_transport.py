@@ -313,5 +313,9 @@ async def test_a_second_cancel_during_the_close_still_closes(mode: str) -> None:
                 await hung_up(rec)
             up.default = Reply.text("after")
             assert await complete(client) == "after"
+            assert client.transport is not None
+            counts = client.transport.pool.counts()
         finally:
             await client.aclose()
+    # Each close ran to its end: no request is left in the pool's table holding a connection.
+    assert counts["requests"] == 0 and counts["active"] == 0 and counts["new"] == 0

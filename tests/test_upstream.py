@@ -24,6 +24,7 @@ from vc_lsp.upstream.errors import (
     NetworkError,
     NetworkSetup,
     NotTheApi,
+    PoolExhausted,
     ProtocolFailure,
     ProxyFailure,
     RateLimited,
@@ -857,7 +858,8 @@ def every_error(base_url: str) -> list[UpstreamError]:
             NetworkError("x", **kw), BadStream("x", **kw), NotTheApi("x", **kw),
             NotTheApi("x", location="https://b", **kw), TlsError("x", **kw),
             TlsError("x", intercepted=True, **kw), ProxyFailure("x", **kw),
-            ProtocolFailure("x", **kw), NetworkSetup("x", **kw)]
+            ProtocolFailure("x", **kw), NetworkSetup("x", **kw),
+            PoolExhausted(connections=16, waited=5, **kw)]
 
 
 @pytest.mark.parametrize("base_url", ["http://127.0.0.1:8080/v1", "https://api.example.com/v1"])

@@ -38,4 +38,5 @@ def register(server: VcServer) -> None:
                 "progressTokens": len(protocol.progress.tokens),
                 "tasks": ls.work.running,
             },
+            "pool": ls.upstream.pool_counts(),
         }

@@ -14,6 +14,7 @@ from ..upstream.errors import (
     NetworkError,
     NetworkSetup,
     NotTheApi,
+    PoolExhausted,
     ProtocolFailure,
     ProxyFailure,
     RateLimited,
@@ -53,6 +54,8 @@ def failure(err: UpstreamError) -> tuple[Kind, str]:
         return Kind.ERROR, f"Cannot reach {host}: check the network or proxy"
     if isinstance(err, BadRequest):
         return Kind.ERROR, f"Request refused by {host}: see vc.why"
+    if isinstance(err, PoolExhausted):
+        return Kind.WARNING, f"All {err.connections} connections to {host} busy: see vc.why"
     if isinstance(err, UpstreamTimeout):
         return Kind.WARNING, f"{host} too slow: raise {err.setting or 'timeouts'}"
     if isinstance(err, ProtocolFailure):

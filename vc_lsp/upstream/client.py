@@ -33,6 +33,7 @@ from .errors import (
     BadRequest,
     BadStream,
     NotTheApi,
+    PoolExhausted,
     RateLimited,
     ServerError,
     UntrustedEndpoint,
@@ -46,7 +47,7 @@ from .errors import (
 )
 from .network import Dialer, Route, Trust
 from .think import ThinkFilter
-from .transport import Transport
+from .transport import Transport, whole
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +256,13 @@ class UpstreamClient:
         self.http  # noqa: B018 -- built on first use
         return self._http_transport if isinstance(self._http_transport, Transport) else None
 
+    def pool_counts(self) -> dict[str, int]:
+        """The pool's connections by state and its requests (``vc/stats``; empty before the
+        first request, or with a transport given by a test)."""
+        if self._http is None or not isinstance(self._http_transport, Transport):
+            return {}
+        return self._http_transport.pool.counts()
+
     async def aclose(self) -> None:
         clients, self._retired = [*self._retired, *([self._http] if self._http else [])], []
         self._http = self._dialer = None
@@ -322,10 +330,11 @@ class UpstreamClient:
             try:
                 yield events
             finally:
-                # Shielded: a second cancellation (a session stopping its reader while the
-                # first one unwinds) must not interrupt the close, or the connection stays
-                # open and the upstream keeps generating.
-                await asyncio.shield(_close(events, response))
+                # Run to its end: a second cancellation (a session stopping its reader while
+                # the first one unwinds) must not interrupt the close, or the connection stays
+                # open and the upstream keeps generating; nor may this task end before the
+                # connection is back in the pool.
+                await whole(_close(events, response))
         except asyncio.CancelledError:
             outcome = "cancelled"
             raise
@@ -424,6 +433,10 @@ class UpstreamClient:
             connect = call.s.timeouts.connect_ms / 1000
             raise UpstreamTimeout(f"connect took over {connect:g} s",
                                   setting="timeouts.connectMs", **call.error_kw) from exc
+        except httpx.PoolTimeout as exc:  # not the service's slowness: our own connections
+            raise PoolExhausted(connections=self._max_connections(),
+                                waited=call.s.timeouts.connect_ms / 1000,
+                                **call.error_kw) from exc
         except httpx.TimeoutException as exc:
             raise UpstreamTimeout(f"{type(exc).__name__} after {seconds:g} s", setting=setting,
                                   **call.error_kw) from exc
@@ -434,6 +447,12 @@ class UpstreamClient:
             if err is None:
                 raise
             raise err from exc
+
+    def _max_connections(self) -> int:
+        transport = self._http_transport
+        if isinstance(transport, Transport):
+            return transport.pool.max_connections
+        return LIMITS.max_connections or 0
 
     def _proxy_shown(self) -> str:
         try:
@@ -538,8 +557,11 @@ class UpstreamClient:
 
 
 def _timeout(s: Settings) -> httpx.Timeout:
-    """httpx only bounds the connect; reads are bounded by ``_wait`` with the right message."""
-    return httpx.Timeout(connect=s.timeouts.connect_ms / 1000, read=None, write=10.0, pool=None)
+    """httpx bounds the connect and the wait for a free connection (both ``connectMs``: a
+    request that cannot get one is told so, ``PoolExhausted``, instead of waiting forever);
+    reads are bounded by ``_wait`` with the right message."""
+    connect = s.timeouts.connect_ms / 1000
+    return httpx.Timeout(connect=connect, read=None, write=10.0, pool=connect)
 
 
 def _headers(s: Settings, accept: str = "text/event-stream") -> dict[str, str]:

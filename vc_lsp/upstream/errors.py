@@ -206,6 +206,38 @@ class UpstreamTimeout(UpstreamError):
         return f"timed out ({self.setting})" if self.setting else self.detail or self.what
 
 
+class PoolExhausted(UpstreamError):
+    """Every connection to the endpoint is held by an answer still streaming, and none came
+    free within the pool timeout (``timeouts.connectMs``): the request was never sent."""
+
+    cause = "pool"
+
+    def __init__(self, detail: str = "", *, connections: int = 0, waited: float = 0.0,
+                 **kw: Any) -> None:
+        super().__init__(detail or f"all {connections} connections busy", **kw)
+        self.connections = connections
+        self.waited = waited
+
+    @property
+    def what(self) -> str:  # type: ignore[override]
+        return f"all {self.connections} connections to {self.host} are busy"
+
+    def user_message(self) -> str:
+        return fit("vc-lsp: all {n} connections to {host} are busy; vc.cancel stops actions.",
+                   n=str(self.connections), host=self.host, whole=("n",))
+
+    def full_message(self) -> str:
+        return (
+            f"vc-lsp: all {self.connections} connections to {self.base_url} are busy with "
+            f"answers still streaming; a request waited {self.waited:g} s for one and was not "
+            f"sent. Stop running actions (vc.cancel) or let them finish; if none are running, "
+            f"this is a bug in vc-lsp: please report it with the log."
+        )
+
+    def summary(self) -> str:
+        return self.what
+
+
 class NetworkError(UpstreamError):
     cause = "network"
 

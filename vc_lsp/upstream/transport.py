@@ -1,6 +1,6 @@
 """The HTTP transport: a connection pool that closes what it cancels and stays warm.
 
-httpx's own transport (httpcore) has two faults that cost a completion client dearly; the full
+httpx's own transport (httpcore) has three faults that cost a completion client dearly; the full
 story and the measurements are in docs/transport.md:
 
 * **HTTP/2.** Closing a response early never sends ``RST_STREAM`` (encode/httpcore #943,
@@ -11,9 +11,15 @@ story and the measurements are in docs/transport.md:
 * **HTTP/1.1.** A response closed early must close its connection (the rest of the answer is
   still coming), so the next request pays a TCP and TLS handshake. ``Pool`` dials a replacement
   in the background the moment that happens, so the next request finds a warm connection.
+* **The pool.** httpcore never offers an HTTP/1.1 connection that had no request yet: it
+  belongs to the request it was made for. A request cancelled before its exchange began (a
+  keystroke while its connection is dialled) left such a connection out of use for good;
+  ``Connection`` hands it back as a spare. Every response close runs to its end, so a cancel
+  cannot leave a request in the pool's table, and a request that finds every connection busy
+  waits at most the ``pool`` timeout (``PoolExhausted``), never forever.
 
 Connections are dialled by ``network.Dialer`` (proxy, CONNECT tunnel, TLS with ALPN), so the
-same two behaviours hold through a corporate proxy.
+same behaviours hold through a corporate proxy.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ import h2.events
 import h2.exceptions
 import httpcore
 import httpx
+from httpcore._async.connection_pool import PoolByteStream
+from httpcore._async.http11 import HTTPConnectionState
 
 from .network import Dialer
 
@@ -48,7 +56,7 @@ class CancellingHTTP2Connection(httpcore.AsyncHTTP2Connection):
         Runs to its end even if the task is cancelled again meanwhile (a keystroke, then the
         action's own stop): cut short, the stream would be neither reset nor released.
         """
-        await _whole(self._close_stream(stream_id))
+        await whole(self._close_stream(stream_id))
 
     async def _close_stream(self, stream_id: int) -> None:
         pending = self._events.get(stream_id, [])
@@ -74,7 +82,7 @@ class CancellingHTTP2Connection(httpcore.AsyncHTTP2Connection):
             if not data or self._write_exception is not None:
                 return
             try:
-                await _whole(self._network_stream.write(data, WRITE_TIMEOUT_S))
+                await whole(self._network_stream.write(data, WRITE_TIMEOUT_S))
             except Exception as exc:  # the connection is gone: so is the stream
                 self._write_exception = exc
                 self._connection_error = True
@@ -95,7 +103,7 @@ class CancellingHTTP2Connection(httpcore.AsyncHTTP2Connection):
             if self._write_exception is not None:
                 raise self._write_exception
             try:
-                await _whole(self._network_stream.write(data, timeouts.get("write")))
+                await whole(self._network_stream.write(data, timeouts.get("write")))
             except Exception as exc:  # as httpcore: later writes fail the same way at once
                 self._write_exception = exc
                 self._connection_error = True
@@ -106,7 +114,7 @@ class CancellingHTTP2Connection(httpcore.AsyncHTTP2Connection):
         return int(self._h2_state.open_outbound_streams)
 
 
-async def _whole(work: Coroutine[Any, Any, None]) -> None:
+async def whole(work: Coroutine[Any, Any, None]) -> None:
     """Run ``work`` to completion even if the caller is cancelled meanwhile, then re-raise the
     cancellation. For what must not stop halfway: a TLS write, closing a stream."""
     task = asyncio.ensure_future(work)
@@ -130,7 +138,13 @@ class HTTP11Connection(httpcore.AsyncHTTP11Connection):
     good (the server streams on, the pool never reuses it)."""
 
     async def _response_closed(self) -> None:
-        await _whole(super()._response_closed())
+        await whole(super()._response_closed())
+
+    def untouched(self) -> bool:
+        """Dialled, and no request was ever started on it: nothing was sent, nothing is owed.
+        httpcore never offers such a connection to the pool (it belongs to its first request),
+        so one whose request left before starting would stay out of use for good."""
+        return self._state is HTTPConnectionState.NEW
 
 
 class _WatchedStream:
@@ -172,6 +186,7 @@ class Connection(httpcore.AsyncConnectionInterface):
         self._failed = False
         self._used = False
         self._ready_at = 0.0
+        self._starting = 0  # requests given this connection whose exchange has not begun
         self._lock = asyncio.Lock()
 
     @property
@@ -209,18 +224,24 @@ class Connection(httpcore.AsyncConnectionInterface):
         timeouts: dict[str, Any] = request.extensions.get("timeout", {})
         unused_spare = self._waiting_spare() or (self.spare and not self._used)
         self._used = True
-        await self.connect(timeouts.get("connect"))
-        if self._inner is None:  # a spare whose dial failed: the pool tries another
-            raise httpcore.ConnectionNotAvailable()
+        self._starting += 1
         try:
-            response = await self._inner.handle_async_request(request)
+            try:
+                await self.connect(timeouts.get("connect"))
+                if self._inner is None:  # a spare whose dial failed: the pool tries another
+                    raise httpcore.ConnectionNotAvailable()
+                response = await self._inner.handle_async_request(request)
+            finally:
+                self._starting -= 1
         except asyncio.CancelledError:
             # Cancelled before the answer's headers: httpcore closes an HTTP/1.1 connection
-            # whose exchange it cut short, and no response will ever report it lost.
+            # whose exchange it cut short, and no response will ever report it lost; one whose
+            # exchange had not started yet goes back to the pool.
+            self._left_unused()
             self._response_closed()
             raise
         except (httpcore.RemoteProtocolError, httpcore.ReadError, httpcore.WriteError) as exc:
-            if not unused_spare:
+            if not unused_spare or self._inner is None:
                 raise
             # The server closed the spare while it waited (its keep-alive ran out) before any
             # of this request was answered: hand the request back to the pool for a new one.
@@ -232,6 +253,18 @@ class Connection(httpcore.AsyncConnectionInterface):
             assert isinstance(response.stream, AsyncIterable)
             response.stream = _WatchedStream(response.stream, self._response_closed)
         return response
+
+    def _left_unused(self) -> None:
+        """The request this connection was given left before starting its exchange (a
+        keystroke while the connection was dialled or waited for its lock): the connection
+        goes back to the pool as a spare for the next request. Kept as "in use", it would
+        be neither available, idle, expired nor closed: out of the pool for good, and with
+        ``max_connections`` of them every later request waits for a connection forever."""
+        if self._failed or self._starting:  # another request is still on its way in
+            return
+        if self._inner is None or (isinstance(self._inner, HTTP11Connection)
+                                   and self._inner.untouched()):
+            self.spare, self._used = True, False
 
     def _response_closed(self) -> None:
         """An HTTP/1.1 response closed before its end closes the connection: replace it."""
@@ -277,6 +310,15 @@ class Connection(httpcore.AsyncConnectionInterface):
     def is_closed(self) -> bool:
         return self._failed if self._inner is None else self._inner.is_closed()
 
+    def state(self) -> str:
+        """httpcore's state (NEW, ACTIVE, IDLE, CLOSED); CONNECTING or FAILED before it."""
+        if self._inner is None:
+            return "FAILED" if self._failed else "CONNECTING"
+        if self._waiting_spare():
+            return "IDLE"
+        state = getattr(self._inner, "_state", None)
+        return str(state.name) if state is not None else "OTHER"
+
     def info(self) -> str:
         if self._inner is None:
             return "FAILED" if self._failed else "CONNECTING"
@@ -286,8 +328,25 @@ class Connection(httpcore.AsyncConnectionInterface):
         return f"<Connection [{self.info()}]{' spare' if self.spare else ''}>"
 
 
+class _PoolStream(PoolByteStream):
+    """httpcore's response body in the pool, whose close runs to its end.
+
+    httpcore closes the connection's response, then takes the request off the pool's table.
+    Its shield (an anyio cancel scope) does not hold off asyncio's own ``Task.cancel``: a cancel
+    that lands in the first step skips the second, and the request stays in the table for good
+    (with its body: the prompt), assigned to its connection.
+    """
+
+    async def aclose(self) -> None:
+        await whole(super().aclose())
+
+
 class Pool(httpcore.AsyncConnectionPool):
-    """httpcore's pool with our connections, and a warm spare for each one lost to a cancel."""
+    """httpcore's pool with our connections, and a warm spare for each one lost to a cancel.
+
+    A request that finds every connection busy waits at most the request's ``pool`` timeout
+    for one (``httpx.PoolTimeout``, reported as ``PoolExhausted``), never forever.
+    """
 
     def __init__(self, dialer: Dialer, *, connect_timeout: float | None,
                  max_connections: int, max_keepalive_connections: int,
@@ -300,6 +359,17 @@ class Pool(httpcore.AsyncConnectionPool):
         self.spares_dialled = 0
         self._warming: set[asyncio.Task[None]] = set()
         self._closed = False
+
+    @property
+    def max_connections(self) -> int:
+        return self._max_connections
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        response = await super().handle_async_request(request)
+        stream = response.stream
+        if isinstance(stream, PoolByteStream):  # always, with httpcore 1.x
+            response.stream = _PoolStream(stream._stream, stream._pool_request, self)
+        return response
 
     def create_connection(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
         return Connection(origin, self.dialer, keepalive_expiry=self._keepalive_expiry,
@@ -331,6 +401,18 @@ class Pool(httpcore.AsyncConnectionPool):
 
     def connections_info(self) -> list[Connection]:
         return [c for c in self._connections if isinstance(c, Connection)]
+
+    def counts(self) -> dict[str, int]:
+        """Connections by state and requests holding or waiting for one (``vc/stats``)."""
+        with self._optional_thread_lock:
+            states = [c.state() if isinstance(c, Connection) else "OTHER"
+                      for c in self._connections]
+            queued = sum(r.is_queued() for r in self._requests)
+            out = {"connections": len(states), "requests": len(self._requests) - queued,
+                   "queued": queued}
+        for state in ("ACTIVE", "IDLE", "CONNECTING", "NEW", "CLOSED", "FAILED"):
+            out[state.lower()] = states.count(state)
+        return out
 
     async def aclose(self) -> None:
         self._closed = True

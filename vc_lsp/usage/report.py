@@ -96,7 +96,8 @@ def _reached(budget: float | None, spent: float, tokens: int | None, used: int) 
 CAUSES = {"rate": "rate limited (429)", "server": "service errors (5xx)", "auth": "key refused",
           "model": "unknown model", "timeout": "timeouts", "network": "network",
           "stream": "broken streams", "request": "refused requests (400)",
-          "protocol": "HTTP protocol", "internal": "internal errors"}
+          "protocol": "HTTP protocol", "pool": "all connections busy",
+          "internal": "internal errors"}
 
 
 def text(data: dict[str, Any], path: str) -> str:
