@@ -55,7 +55,7 @@ class VcServer(LanguageServer):
         self.features: list[Feature] = []
         # Order matters once: the actions see a change before the context's edit history
         # does, so they can mark their own edit's echo as not the user's.
-        self.context = ContextService(self.settings_store.current, self._roots)
+        self.context = ContextService(self.settings_store.current, self._roots, work=self.work)
         self.inline = self.add_feature(InlineCompleter(self.upstream, self.work, self.notifier,
                                                        context=self.context))
         self.actions = self.add_feature(ActionService(self, self.upstream, self.work,
