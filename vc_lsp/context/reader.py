@@ -33,6 +33,7 @@ class Reader:
         self._job: Job | None = None
         self._read: Read | None = None
         self._closed = False
+        self.reads = 0  # finished with a result (``vc/stats``: the bench, tests)
 
     @property
     def running(self) -> Read | None:
@@ -91,6 +92,7 @@ class Reader:
             self._docs.abandon(read, failed=True)
         else:
             self._docs.finish(read, result)
+            self.reads += 1
 
     def _done(self, job: Job) -> None:
         if self._job is job:

@@ -218,8 +218,13 @@ def parse(language_id: str, source: bytes, old: Tree | None = None, *,
     def progress(_offset: int, _has_error: bool) -> bool:
         return stop()
 
-    tree = p.parse(read, old, progress_callback=progress) if old is not None else \
-        p.parse(read, progress_callback=progress)
+    try:
+        tree = p.parse(read, old, progress_callback=progress) if old is not None else \
+            p.parse(read, progress_callback=progress)
+    except ValueError:  # how py-tree-sitter says that the callback cancelled the parse
+        if stop():
+            raise Stopped from None
+        raise
     if stop():
         raise Stopped
     return tree
