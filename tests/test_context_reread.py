@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 
 from tests.test_context_definitions import CASES
 from vc_lsp.config import Settings
-from vc_lsp.context import ContextService, PromptContext
+from vc_lsp.context import ContextService, PromptContext, reader
 from vc_lsp.context import documents as docs_module
 from vc_lsp.context import symbols as syms
 from vc_lsp.context.documents import STALE_CHANGES, SYNC_CHARS, Documents, OpenDocument
@@ -53,10 +54,12 @@ class Held:
         self.release = threading.Event()
         self.left = threading.Event()
         self.fail = fail
+        self.switch = 0.0
 
     def __call__(self, language: str, source: bytes, tree: Any = None, *,
                  stop: Callable[[], bool] | None = None) -> syms.FileSymbols | None:
         self.threads.append(threading.get_ident())
+        self.switch = sys.getswitchinterval()
         self.entered.set()
         try:
             if not self.release.wait(SAFETY):
@@ -137,6 +140,7 @@ def names(doc: OpenDocument) -> set[str]:
 
 async def test_a_request_returns_while_the_large_documents_reread_is_held_on_a_thread(
         tmp_path: Path, held: Held) -> None:
+    switch = sys.getswitchinterval()
     ed = Editor(tmp_path)
     ed.open(BIG + "total = helper_7(")
     pc = ed.ask()  # the first completion after opening: nothing read yet
@@ -150,6 +154,7 @@ async def test_a_request_returns_while_the_large_documents_reread_is_held_on_a_t
     held.release.set()
     await ed.reread_ends()
     assert "helper_7" in names(ed.doc)
+    assert held.switch == reader.SWITCH_S < switch == sys.getswitchinterval()
     assert ed.doc in ed.svc.docs.stale()  # read from the text before the keystroke
     assert ed.svc.docs.defining("helper_7") == {ed.uri}
     pc = ed.ask()  # the next completion has them (the definition is far above the window)
@@ -212,6 +217,7 @@ async def test_closing_the_document_during_its_reread_stops_it_and_keeps_nothing
     held.release.set()
     assert await asyncio.to_thread(held.left.wait, SAFETY)
     assert ed.svc.docs.get(ed.uri) is None and doc.symbols is None
+    assert sys.getswitchinterval() > reader.SWITCH_S
     assert not ed.svc.docs.defining("helper_1") and "helper_1" not in ed.svc.docs.sorted_names
     assert not ed.rereads()
 

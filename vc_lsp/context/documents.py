@@ -119,8 +119,8 @@ class Documents:
     def __init__(self) -> None:
         self._docs: dict[str, OpenDocument] = {}
         self._by_path: dict[str, OpenDocument] = {}
-        self._names: dict[str, set[str]] = {}  # top-level name -> URIs defining it
-        self._members: dict[str, set[str]] = {}  # method or field name -> URIs
+        self._names: dict[str, frozenset[str]] = {}  # top-level name -> URIs defining it
+        self._members: dict[str, frozenset[str]] = {}  # method or field name -> URIs
         self.sorted_names: list[str] = []  # the keys of ``_names``, sorted (prefix search)
         self.sorted_members: list[str] = []
         self._defined: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
@@ -298,7 +298,8 @@ class Documents:
                 self._keep_tree(doc, result.tree, result.tree_source)
                 doc.tree_stale = not current
             if not result.same:
-                self._index_names(doc.uri, result.top, result.members)
+                self._index_names(doc.uri, result.top, result.members,
+                                  (result.top_sorted, result.members_sorted))
                 self.generation += 1
         if result.windows is not None:
             doc.windows, doc.windows_text = result.windows, result.text
@@ -333,13 +334,13 @@ class Documents:
     def member_names(self) -> list[str]:
         return list(self._members)
 
-    def defining(self, name: str) -> set[str]:
+    def defining(self, name: str) -> frozenset[str]:
         """URIs of open documents whose last read symbols define ``name`` at the top level."""
-        return self._names.get(name, set())
+        return self._names.get(name, frozenset())
 
-    def with_member(self, name: str) -> set[str]:
+    def with_member(self, name: str) -> frozenset[str]:
         """URIs of open documents with a method or field called ``name``."""
-        return self._members.get(name, set())
+        return self._members.get(name, frozenset())
 
     def stale(self) -> list[OpenDocument]:
         """Documents whose symbols were never read or are out of date, most recent first."""
@@ -349,27 +350,36 @@ class Documents:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _index_names(self, uri: str, top: frozenset[str], members: frozenset[str]) -> None:
+    def _index_names(self, uri: str, top: frozenset[str], members: frozenset[str],
+                     ordered: tuple[list[str], list[str]] | None = None) -> None:
+        """``ordered``: ``top`` and ``members`` sorted (by the worker thread). Bulk operations
+        where a file's names come and go by the thousand: the first read of a 100,000-line
+        file adds 16,000 names, on the loop, at once."""
         before_top, before_members = self._defined.pop(uri, (frozenset(), frozenset()))
-        for index, ordered, before, now in (
-                (self._names, self.sorted_names, before_top, top),
-                (self._members, self.sorted_members, before_members, members)):
+        alone = frozenset((uri,))  # shared by every name only this file defines
+        for index, names, before, now, now_sorted in (
+                (self._names, self.sorted_names, before_top, top,
+                 ordered[0] if ordered else None),
+                (self._members, self.sorted_members, before_members, members,
+                 ordered[1] if ordered else None)):
             gone: list[str] = []
             for name in before - now:
                 holders = index.get(name)
-                if holders is not None:
-                    holders.discard(uri)
-                    if not holders:
-                        del index[name]
-                        gone.append(name)
-            new: list[str] = []
-            for name in now - before:
-                holders = index.get(name)
                 if holders is None:
-                    holders = index[name] = set()
-                    new.append(name)
-                holders.add(uri)
-            _resort(ordered, index, gone, new)
+                    continue
+                if len(holders) > 1:
+                    index[name] = holders - alone
+                elif uri in holders:
+                    del index[name]
+                    gone.append(name)
+            shared = (now - before) & index.keys()
+            for name in shared:
+                index[name] = index[name] | alone
+            # names no document defined yet, in order (``before``'s are in ``index`` too)
+            new = list(itertools.filterfalse(index.__contains__, now_sorted)) \
+                if now_sorted is not None else sorted(now - before - shared)
+            index.update(dict.fromkeys(new, alone))
+            _resort(names, index, gone, new)
         if top or members:
             self._defined[uri] = (top, members)
 
@@ -393,10 +403,10 @@ class Documents:
 BISECT_LIMIT = 64  # names added or removed at once, beyond which the sorted list is rebuilt
 
 
-def _resort(ordered: list[str], index: dict[str, set[str]], gone: list[str],
+def _resort(ordered: list[str], index: dict[str, frozenset[str]], gone: list[str],
             new: list[str]) -> None:
     """Keep ``ordered`` the sorted keys of ``index``: one name at a time for a few, a merge for
-    many (the first read of a 100,000-line file adds 16,000 names at once)."""
+    many. ``new`` is sorted."""
     if len(gone) + len(new) <= BISECT_LIMIT:
         for name in gone:
             del ordered[bisect.bisect_left(ordered, name)]
@@ -406,6 +416,5 @@ def _resort(ordered: list[str], index: dict[str, set[str]], gone: list[str],
     if gone:
         ordered[:] = [name for name in ordered if name in index]
     if new:
-        new.sort()
         ordered.extend(new)
         ordered.sort()  # two sorted runs: timsort merges them in one pass

@@ -81,7 +81,8 @@ class Read:
         if b"\r" in source:  # tree rows count only \n: lone-CR text is parsed whole each time
             tree = None
         return Result(text, symbols=found, tree=tree, tree_source=source if tree else b"",
-                      top=top, members=members, windows=windows)
+                      top=top, members=members, top_sorted=sorted(top),
+                      members_sorted=sorted(members), windows=windows)
 
 
 @dataclass(eq=False)
@@ -91,8 +92,10 @@ class Result:
     symbols: syms.FileSymbols | None = None
     tree: Tree | None = None
     tree_source: bytes = b""
-    top: frozenset[str] = frozenset()
+    top: frozenset[str] = frozenset()  # the names for ``Documents``' index ...
     members: frozenset[str] = frozenset()
+    top_sorted: list[str] = field(default_factory=list)  # ... and sorted, here
+    members_sorted: list[str] = field(default_factory=list)
     windows: Windows | None = None
 
 

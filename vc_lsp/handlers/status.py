@@ -33,7 +33,7 @@ def register(server: VcServer) -> None:
             "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens,
                        "cached": usage.cached_tokens},
             "context": {"rereads": ls.context.reader.reads,
-                        "rereading": ls.context.reader.running is not None},
+                        "rereading": ls.context.reader.busy},
             "protocol": {
                 "requestFutures": len(protocol._request_futures),
                 "resultTypes": len(protocol._result_types),
