@@ -202,6 +202,27 @@ async def test_a_pause_in_typing_rereads_off_the_loop(tmp_path: Path, held: Held
     assert "helper_0" in names(ed.doc)
 
 
+async def test_idle_reads_one_large_document_at_a_time_and_stops_when_typing_resumes(
+        tmp_path: Path, held: Held) -> None:
+    now = [0.0]
+    ed = Editor(tmp_path)
+    ed.svc = ContextService(ed.settings, lambda: [str(tmp_path)], clock=lambda: now[0],
+                            work=ed.work)
+    uris = [(tmp_path / f"big_{k}.py").as_uri() for k in range(3)]
+    for uri in uris:
+        ed.svc.on_open(new_document(uri, BIG, version=0, language_id="python"))
+    now[0] += 10
+    ed.svc._idle_step()
+    await held.wait_entered()
+    assert len(ed.rereads()) == 1 and ed.svc.docs.next_wanted() is None
+    ed.svc.on_change(new_document(uris[0], BIG + "\n", version=1, language_id="python"), [])
+    held.release.set()  # the user typed again before the read ended
+    await ed.reread_ends()
+    assert not ed.rereads() and ed.svc.docs.next_wanted() is None
+    assert len(held.threads) == 1  # the most recent one; the others wait for the next pause
+    assert {d.uri for d in ed.svc.docs.stale()} == {uris[0], uris[1]}
+
+
 async def test_closing_the_document_during_its_reread_stops_it_and_keeps_nothing(
         tmp_path: Path, held: Held) -> None:
     ed = Editor(tmp_path)

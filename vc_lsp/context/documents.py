@@ -248,6 +248,10 @@ class Documents:
         if first:
             self._wanted.move_to_end(doc.uri, last=False)
 
+    def busy(self) -> bool:
+        """Whether a document is being read off the loop, or one is waiting to be."""
+        return self.next_wanted() is not None or any(d.reading for d in self._docs.values())
+
     def next_wanted(self) -> str | None:
         """The URI of the next document to re-read (forgetting those that need nothing now)."""
         while self._wanted:

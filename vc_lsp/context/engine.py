@@ -187,14 +187,18 @@ class Engine:
 
     def warm(self, *, background: bool = False) -> bool:
         """One step of idle work (re-read a stale document, or build a document's windows);
-        True while more is left here. ``background``: large documents are only asked for
-        (``Documents.want``), for the reader to do off the loop; without it (scripts without
-        an event loop) they are read here as well."""
+        True while more is left here. ``background``: a large document is only asked for
+        (``Documents.want``), one at a time, for the reader to do off the loop (the idle step
+        comes back when it is done, so reading stops when typing starts again); without it
+        (scripts without an event loop) large documents are read here as well."""
+        busy = self.docs.busy()
         for doc in self.docs.stale():
             if doc.reading:
                 continue
             if background and doc.large:
-                self.docs.want(doc)
+                if not busy:
+                    self.docs.want(doc)
+                    busy = True
                 continue
             self.docs.refresh(doc)
             return True
@@ -202,7 +206,9 @@ class Engine:
             if doc.reading or not doc.usable or self.docs.windows_fresh(doc):
                 continue
             if background and doc.large:
-                self.docs.want(doc, windows=True)
+                if not busy:
+                    self.docs.want(doc, windows=True)
+                    busy = True
                 continue
             spec = spec_for(doc.language)
             self.docs.windows(doc, spec.stop if spec else frozenset())
@@ -212,17 +218,11 @@ class Engine:
     # -- the parts -----------------------------------------------------------------------------
 
     def _index_others(self, doc: OpenDocument) -> None:
-        """Bring a few small stale documents up to date now; ask for the large ones to be read
-        off the loop (a request never waits for parsing a large file)."""
-        synced = 0
-        for other in self.docs.stale():
-            if other is doc or other.reading:
-                continue
-            if other.large:
-                self.docs.want(other)
-            elif synced < MAX_SYNC_INDEX:
-                self.docs.refresh(other)
-                synced += 1
+        """Bring a few small stale documents up to date now; large ones are read off the loop
+        while idle, or when a request uses them (a request never waits for parsing one)."""
+        small = [d for d in self.docs.stale() if d is not doc and not d.large and not d.reading]
+        for other in small[:MAX_SYNC_INDEX]:
+            self.docs.refresh(other)
 
     @staticmethod
     def _scope(symbols: FileSymbols | None, line: int) -> tuple[int, int] | None:
