@@ -128,6 +128,7 @@ class Documents:
         self._clock = itertools.count(1)
         self._stale: set[str] = set()
         self._wanted: OrderedDict[str, bool] = OrderedDict()  # to re-read off the loop: windows?
+        self._reads: dict[Read, OpenDocument] = {}  # running re-reads and whom they read
         self.generation = 0  # bumps whenever an index of any document changes
 
     def __iter__(self) -> Iterator[OpenDocument]:
@@ -250,7 +251,7 @@ class Documents:
 
     def busy(self) -> bool:
         """Whether a document is being read off the loop, or one is waiting to be."""
-        return self.next_wanted() is not None or any(d.reading for d in self._docs.values())
+        return bool(self._reads) or self.next_wanted() is not None
 
     def next_wanted(self) -> str | None:
         """The URI of the next document to re-read (forgetting those that need nothing now)."""
@@ -276,19 +277,20 @@ class Documents:
             return None
         spec = spec_for(doc.language)
         stop = (spec.stop if spec is not None else frozenset()) if windows else None
-        read = Read(doc, doc.language, doc.source, doc.changes, symbols, doc.symbols_text,
+        read = Read(uri, doc.language, doc.source, doc.changes, symbols, doc.symbols_text,
                     doc.symbols, doc.tree if symbols else None,
                     doc.tree_source if symbols else b"", stop)
         if symbols:
             doc.tree, doc.tree_source, doc.tree_stale = None, b"", False
             self._trees.pop(uri, None)
         doc.reading = True
+        self._reads[read] = doc
         return read
 
     def finish(self, read: Read, result: Result) -> None:
         """Apply a read's result: what it found is for its snapshot, so a document changed
         since stays stale; a closed or reopened one gets nothing."""
-        doc = read.doc
+        doc = self._reads.pop(read)
         doc.reading = False
         if self._docs.get(doc.uri) is not doc:
             return
@@ -313,7 +315,7 @@ class Documents:
         """A read that ended without a result. Its tree was lent and may be half edited: it
         is dropped (the next read parses from scratch). ``failed``: it raised, and it is not
         tried again until the document changes."""
-        doc = read.doc
+        doc = self._reads.pop(read)
         doc.reading = False
         if failed and self._docs.get(doc.uri) is doc:
             self._stale.discard(doc.uri)

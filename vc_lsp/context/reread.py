@@ -24,12 +24,10 @@ from .similar import Windows
 if TYPE_CHECKING:
     from tree_sitter import Tree
 
-    from .documents import OpenDocument
-
 
 @dataclass(eq=False)
 class Read:
-    doc: OpenDocument  # only the loop looks at it (``Documents.finish``)
+    uri: str
     language: str
     source: str | Text  # the snapshot
     changes: int  # the document's change count when the snapshot was taken
@@ -40,10 +38,6 @@ class Read:
     tree_source: bytes
     stop_words: frozenset[str] | None  # build the similar-code windows too
     _stop: threading.Event = field(default_factory=threading.Event)
-
-    @property
-    def uri(self) -> str:
-        return self.doc.uri
 
     def stop(self) -> None:
         """Make a running ``run`` raise ``Stopped`` at its next check (any thread)."""
