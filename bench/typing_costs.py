@@ -245,6 +245,10 @@ class Sized:
             self.r["completion"].append(elapsed)
         return elapsed
 
+    async def rereads(self) -> int:
+        """How many re-reads of its documents the server finished (``vc/stats``)."""
+        return int(get(get(await self.ed.stats(), "context"), "rereads"))
+
     async def settled(self) -> None:
         """Until the server has no re-read of the document running (polled every 50 ms)."""
         while True:  # the server has no event to wait on: its answers are the only signal
@@ -277,12 +281,16 @@ async def by_size(runs: int) -> dict[int, dict[str, list[float]]]:
         for d in docs:
             await d.keystroke(i, keep=False)
             await d.completion(keep=False)
+    for d in docs:
+        d.r["reads_before"] = [float(await d.rereads())]
     for i in range(2 * (runs // 2)):  # as many insertions as deletions
         for d in docs:
             await d.keystroke(i)
     for _ in range(runs):
         for d in docs:
             await d.completion()
+    for d in docs:  # a gap over 0.3 s between samples (a busy machine) is a pause to the server
+        d.r["sample_reads"] = [await d.rereads() - d.r["reads_before"][0]]
     # The biggest first: its pause is watched while the others have little to do in theirs.
     return {d.lines: await d.finish() for d in sorted(docs, key=lambda d: -d.lines)}
 
@@ -314,7 +322,8 @@ async def sizes(runs: int) -> list[Row]:
               f"inlinePrepare p50 {m['prepare'][0]:.2f} / p95 {m['prepare'][1]:.2f} ms "
               f"(n={m['prepare_count'][0]:.0f}, warm-up included); first completion after "
               f"opening {m['first'][0]:.1f} ms; longest wait in a pause {m['stall'][0]:.1f} ms"
-              f" ({m['pause_reads'][0]:.0f} re-reads of the document in it)")
+              f" ({m['pause_reads'][0]:.0f} re-reads of the document in it; "
+              f"{m['sample_reads'][0]:.0f} while the samples were taken)")
     rows: list[Row] = []
     big = r[100_000]
     for what, key in (("keystroke", "keystroke"), ("completion round trip", "completion")):

@@ -1,7 +1,7 @@
 """A large document's re-read: taken on the event loop, computed on a worker thread.
 
 ``Documents.begin_read`` takes a ``Read`` from a document: its text as it is then (a ``Text``
-snapshot never changes; a ``str`` cannot), and its syntax tree, which the document lends to the
+snapshot, like a ``str``, never changes), and its syntax tree, which the document lends to the
 read and gets back, edited and re-parsed, from ``Documents.finish``: only one side holds the
 tree at any time, so it is never edited by the loop and parsed by the thread at once. ``run``
 reads nothing else of the document and writes nothing shared, so it is safe on any thread; the
