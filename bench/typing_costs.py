@@ -14,10 +14,13 @@ tests/fakes/upstream.py in this process, so both clocks are this process's ``per
    was applied). Completion: after typing a character at the end of a line, an invoked inline
    completion there against a fake answering at once; the client's round trip, and the
    server's own ``latencyMs.inlinePrepare`` (handler entry -> request handed to httpx). Also,
-   with no target: the first completion after opening the document, and the longest wait for
+   with no target: the first completion after opening the document, the completion after
+   ``STALE_CHANGES`` keystrokes without a pause, and the longest wait for
    a ``vc/stats`` answer in the 2 s pause after typing (what a keystroke would wait while the
-   server uses the pause to re-read the document). The three servers run side by side and
-   their samples alternate, so a busy machine slows all sizes alike.
+   server uses the pause to re-read the document; ``vc/stats`` counts the re-reads, so the
+   bench says how many ran in the pause). The re-read the first completion asks for (on the
+   server's worker thread) is let finish before the other samples. The three servers run side
+   by side and their samples alternate, so a busy machine slows all sizes alike.
 3. Upstream requests for a 20-key burst, keys 40 ms apart, on the completion path (a client
    without inline completions asking ``textDocument/completion`` "invoked" after every key, as
    Zed, Sublime and eglot do) and on the inline path (an automatic inline request per key).
@@ -56,6 +59,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import cancel, startup
 from bench.cancel import pct
 from tests.fakes.upstream import FakeUpstream, Reply
+from vc_lsp.context.documents import STALE_CHANGES
 
 SAFETY = 30.0  # seconds; only guards against a hung server, never part of a figure
 KEY_GAP_S = 0.040  # between keys in a burst, as an editor sends them
@@ -81,6 +85,14 @@ def load() -> float:
 def get(obj: Any, key: str) -> Any:
     """A field of a custom request's answer (pygls gives objects, or dicts)."""
     return obj[key] if isinstance(obj, dict) else getattr(obj, key)
+
+
+def context_stats(stats: Any) -> dict[str, Any]:
+    """``vc/stats``'s ``context`` (``{}`` from a server without it, to measure older code)."""
+    found = stats.get("context") if isinstance(stats, dict) else getattr(stats, "context", None)
+    if found is None:
+        return {}
+    return found if isinstance(found, dict) else vars(found)
 
 
 @dataclass
@@ -243,11 +255,36 @@ class Sized:
             self.r["completion"].append(elapsed)
         return elapsed
 
+    async def rereads(self) -> int:
+        """How many re-reads of its documents the server finished (``vc/stats``; 0 from a
+        server that reads on its event loop and does not count them)."""
+        return int(context_stats(await self.ed.stats()).get("rereads", 0))
+
+    async def settled(self) -> None:
+        """Until the server has no re-read of the document running (polled every 50 ms)."""
+        while True:  # the server has no event to wait on: its answers are the only signal
+            if not context_stats(await self.ed.stats()).get("rereading", False):
+                return
+            await asyncio.sleep(0.05)
+
+    async def after_many_changes(self) -> float:
+        """``STALE_CHANGES`` keystrokes without a pause (each a character more), then a
+        completion: the one that may find the document's symbols too old to serve."""
+        for _ in range(STALE_CHANGES):
+            self.ed.edit(self.uri, self.typing_line, 0, "y")
+        await self.ed.stats()
+        return await self.completion(keep=False)
+
     async def finish(self) -> dict[str, list[float]]:
-        prepare = get(get(await self.ed.stats(), "latencyMs"), "inlinePrepare")
+        stats = await self.ed.stats()
+        prepare = get(get(stats, "latencyMs"), "inlinePrepare")
         self.r["prepare"] = [float(get(prepare, "p50")), float(get(prepare, "p95"))]
         self.r["prepare_count"] = [float(get(prepare, "count"))]
+        self.r["many"] = [await self.after_many_changes()]
+        before = await self.rereads()
         self.r["stall"] = [await idle_stall(self.ed, IDLE_PROBE_S)]
+        await self.settled()
+        self.r["pause_reads"] = [float(await self.rereads() - before)]
         await self.stack.aclose()
         return self.r
 
@@ -258,16 +295,21 @@ async def by_size(runs: int) -> dict[int, dict[str, list[float]]]:
     for d in docs:
         await d.start()
         d.r["first"] = [await d.completion(keep=False)]  # the document's symbols are read now
+        await d.settled()  # (off the event loop): not while the other samples are taken
     for i in range(10):  # warm-up: imports, first connection, first prompt
         for d in docs:
             await d.keystroke(i, keep=False)
             await d.completion(keep=False)
+    for d in docs:
+        d.r["reads_before"] = [float(await d.rereads())]
     for i in range(2 * (runs // 2)):  # as many insertions as deletions
         for d in docs:
             await d.keystroke(i)
     for _ in range(runs):
         for d in docs:
             await d.completion()
+    for d in docs:  # a gap over 0.3 s between samples (a busy machine) is a pause to the server
+        d.r["sample_reads"] = [await d.rereads() - d.r["reads_before"][0]]
     # The biggest first: its pause is watched while the others have little to do in theirs.
     return {d.lines: await d.finish() for d in sorted(docs, key=lambda d: -d.lines)}
 
@@ -298,7 +340,10 @@ async def sizes(runs: int) -> list[Row]:
               f"{ms(m['completion'])}, slowest {max(m['completion']):.1f} ms; server "
               f"inlinePrepare p50 {m['prepare'][0]:.2f} / p95 {m['prepare'][1]:.2f} ms "
               f"(n={m['prepare_count'][0]:.0f}, warm-up included); first completion after "
-              f"opening {m['first'][0]:.1f} ms; longest wait in a pause {m['stall'][0]:.1f} ms")
+              f"opening {m['first'][0]:.1f} ms; after {STALE_CHANGES} changes "
+              f"{m['many'][0]:.1f} ms; longest wait in a pause {m['stall'][0]:.1f} ms"
+              f" ({m['pause_reads'][0]:.0f} re-reads of the document in it; "
+              f"{m['sample_reads'][0]:.0f} while the samples were taken)")
     rows: list[Row] = []
     big = r[100_000]
     for what, key in (("keystroke", "keystroke"), ("completion round trip", "completion")):
@@ -323,8 +368,12 @@ async def sizes(runs: int) -> list[Row]:
         rows.append(Row(f"first completion after opening, {SIZES[lines]}",
                         f"{r[lines]['first'][0]:.1f} ms", "", None))
     for lines in (60, 100_000):
+        rows.append(Row(f"completion after {STALE_CHANGES} changes, {SIZES[lines]}",
+                        f"{r[lines]['many'][0]:.1f} ms", "", None))
+    for lines in (60, 100_000):
         rows.append(Row(f"longest wait in a typing pause, {SIZES[lines]}",
-                        f"{r[lines]['stall'][0]:.1f} ms", "", None))
+                        f"{r[lines]['stall'][0]:.1f} ms ({r[lines]['pause_reads'][0]:.0f} "
+                        "re-read in it)", "", None))
     return rows
 
 

@@ -326,3 +326,37 @@ async def test_an_excluded_file_gets_no_code_actions(open_editor: Any, upstream:
         message = await ed.wait_message("excluded")
         assert "secrets.yaml" in message.message
     assert upstream.chat_requests == []
+
+
+def field_of(obj: Any, key: str) -> Any:
+    """A field of a custom request's answer (pygls gives objects, or dicts)."""
+    return obj[key] if isinstance(obj, dict) else getattr(obj, key)
+
+
+async def test_a_large_files_symbols_are_read_in_the_background_and_reach_the_next_prompt(
+        upstream: FakeUpstream, tmp_path: Path) -> None:
+    """A file past ``SYNC_CHARS``: the completion asked right after opening is answered (with
+    what there is), the server reads the file's symbols as a background job (``vc/stats``
+    counts it), and the next completion carries a definition from far above its window."""
+    root = tmp_path / "project"
+    write(root, {"pyproject.toml": ""})
+    helpers = "".join(f"def helper_{k}(value):\n    return value + {k}\n\n\n" for k in range(2500))
+    text = ("def compute_total(items, rate):\n    return sum(items) * rate\n\n\n" + helpers
+            + "total = compute_total(\nx = \ny = \n")
+    last = text.count("\n")
+    upstream.default = Reply.text("<completion>1</completion>")
+    async with workspace_session(upstream, root, tmp_path / "server.log") as client:
+        uri = (root / "big.py").as_uri()
+        open_doc(client, uri, text)
+        assert await inline_texts(client, uri, last - 2, 4) == ["1"]
+
+        async def read() -> None:
+            while True:  # each round is a request to the server
+                stats = await client.protocol.send_request_async("vc/stats", {})
+                if field_of(field_of(stats, "context"), "rereads") >= 1:
+                    return
+
+        await asyncio.wait_for(read(), SAFETY)
+        assert await inline_texts(client, uri, last - 1, 4) == ["1"]
+    prompt = user_text(upstream.chat_requests[-1].json)
+    assert "def compute_total(items, rate)" in prompt  # 110,000 characters above the cursor

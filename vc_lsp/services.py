@@ -47,7 +47,7 @@ def build(server: LanguageServer, settings: Settings, work: Work, notifier: Noti
           key_allowed: Callable[[Settings], bool]) -> Services:
     """Make every service, wired to the others, in the order their hooks must run."""
     upstream = UpstreamClient(settings, key_allowed=key_allowed)
-    context = ContextService(settings, roots)
+    context = ContextService(settings, roots, work=work)
     inline = InlineCompleter(upstream, work, notifier, context=context)
     actions = ActionService(server, upstream, work, notifier, context=context, editor=editor)
     nes = NextEditService(upstream, work, notifier, context, settings, stats=inline.stats)

@@ -19,10 +19,13 @@ EXPLAIN   ``vc.cancel``; a cancelled progress; ``didClose`` of the explained doc
 NES       a newer prediction in the same document (superseded), any ``didChange`` or
           ``didClose`` of the document, ``nes.enabled`` turned off, shutdown; never a
           ``$/cancelRequest`` (requests only wait for it: the prediction is the document's)
+REREAD    ``didClose`` of the document, shutdown; never typing (a large document's symbols
+          are read from a snapshot; a result older than the text is kept and marked stale)
 (none)    shutdown only (the start-up check, configuration pulls, session readers)
 ========  ===========================================================================
 
-Stopping an INLINE or NES job cancels its task, which closes its HTTP stream. Stopping an
+Stopping an INLINE or NES job cancels its task, which closes its HTTP stream; stopping a
+REREAD job cancels its task and tells its worker thread to stop at its next check. Stopping an
 EDIT or EXPLAIN job calls its session's ``cancel``: the session hangs up the upstream itself and
 then restores or finishes the region, so the job's task ends on its own shortly after. A job is
 stopped once, whoever asks first: a second cancellation would land in the first one's hang-up
@@ -51,6 +54,7 @@ class Kind(enum.Enum):
     EDIT = "edit"
     EXPLAIN = "explain"
     NES = "nes"  # a next-edit prediction
+    REREAD = "reread"  # a large document's symbols, re-read on a worker thread
 
 
 STOPPED_BY_TYPING = frozenset({Kind.INLINE, Kind.NES})

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .definitions import Definitions, Found, Here
-from .documents import SYNC_CHARS, Documents, OpenDocument
+from .documents import Documents, OpenDocument
 from .history import EditHistory
 from .languages import spec_for
 from .similar import QUERY_LINES, rank, tokens
@@ -34,7 +34,7 @@ SCOPE_BELOW = 12  # ... and below
 AROUND = (20, 8)  # lines read when the cursor is in no definition
 MAX_USES = 40
 MAX_NEAR_USES = 12
-MAX_SYNC_INDEX = 4  # stale open documents re-read within one request (the rest when idle)
+MAX_SYNC_INDEX = 4  # small stale open documents re-read within one request (the rest when idle)
 NEIGHBOURS = 20  # most recently used documents searched for similar code
 SIMILAR_LIMIT = 3
 EDIT_LIMIT = 4
@@ -185,27 +185,43 @@ class Engine:
                                                  shown_lines, doc, locals_text=region_text)
         return _ordered(fit(candidates, options.budget_tokens * CHARS_PER_TOKEN))
 
-    def warm(self) -> bool:
-        """One step of idle work (re-read a stale document); True while more is left."""
-        stale = self.docs.stale()
-        if stale:
-            self.docs.refresh(stale[0])
+    def warm(self, *, background: bool = False) -> bool:
+        """One step of idle work (re-read a stale document, or build a document's windows);
+        True while more is left here. ``background``: a large document is only asked for
+        (``Documents.want``), one at a time, for the reader to do off the loop (the idle step
+        comes back when it is done, so reading stops when typing starts again); without it
+        (scripts without an event loop) large documents are read here as well."""
+        busy = self.docs.busy()
+        for doc in self.docs.stale():
+            if doc.reading:
+                continue
+            if background and doc.large:
+                if not busy:
+                    self.docs.want(doc)
+                    busy = True
+                continue
+            self.docs.refresh(doc)
             return True
         for doc in sorted(self.docs, key=lambda d: -d.touched)[1:]:  # not the one being typed in
+            if doc.reading or not doc.usable or self.docs.windows_fresh(doc):
+                continue
+            if background and doc.large:
+                if not busy:
+                    self.docs.want(doc, windows=True)
+                    busy = True
+                continue
             spec = spec_for(doc.language)
-            if doc.usable and (doc.windows is None or doc.windows_text is not doc.text):
-                self.docs.windows(doc, spec.stop if spec else frozenset())
-                return True
+            self.docs.windows(doc, spec.stop if spec else frozenset())
+            return True
         return False
 
     # -- the parts -----------------------------------------------------------------------------
 
     def _index_others(self, doc: OpenDocument) -> None:
-        """Bring a few stale documents up to date now, if that is cheap; idle time does the
-        rest (a request never pays for parsing a large file from scratch)."""
-        cheap = [d for d in self.docs.stale() if d is not doc
-                 and (d.size <= SYNC_CHARS or d.tree is not None)]
-        for other in cheap[:MAX_SYNC_INDEX]:
+        """Bring a few small stale documents up to date now; large ones are read off the loop
+        while idle, or when a request uses them (a request never waits for parsing one)."""
+        small = [d for d in self.docs.stale() if d is not doc and not d.large and not d.reading]
+        for other in small[:MAX_SYNC_INDEX]:
             self.docs.refresh(other)
 
     @staticmethod
@@ -359,9 +375,8 @@ class Engine:
             return cached[1]
         pool = []
         for other in neighbours:
-            if (other.windows is None or other.windows_text is not other.text) \
-                    and other.size > SYNC_CHARS:
-                continue  # indexed while idle, used from the next request on
+            if other.large and not self.docs.windows_fresh(other):
+                continue  # built off the loop while idle, used from the next request on
             pool.append((other.uri, other.text, self.docs.windows(other, stop)))
         out: list[tuple[float, Snippet]] = []
         for m in rank(query, pool, limit=SIMILAR_LIMIT):

@@ -6,7 +6,8 @@ document was updated, ``on_close``, ``on_settings``, ``shutdown``); prompt build
 privacy question for every feature: an excluded file gets nothing, and says so once.
 
 Hooks only record text: indexes are brought up to date when a request needs them, or a little
-at a time while the editor is idle.
+at a time while the editor is idle; a large document's only ever on a worker thread (the
+``Reader``, see ``documents.py``), so neither a request nor a keystroke waits for one.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from ..documents import Document, Text
 from ..feature import Changes, Feature
 from ..messages import fit
 from ..privacy import Paths
-from .documents import Documents, OpenDocument
+from ..work import Work
+from .documents import Documents, OpenDocument, same_version
 from .engine import Engine, Options, PromptContext, Snippet
 from .history import EditHistory
+from .reader import Reader
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -44,27 +47,21 @@ def path_of(uri: str) -> str | None:
     return os.path.normpath(path) if path else None
 
 
-def _same(kept: str | Text, asked: str | Text) -> bool:
-    """Whether the request's text is the kept one: by version for two ``Text``s (no join)."""
-    if isinstance(kept, Text) and isinstance(asked, Text):
-        return kept.same(asked)
-    whole = [t if isinstance(t, str) else t.source for t in (kept, asked)]
-    return whole[0] is whole[1] or whole[0] == whole[1]
-
-
 def name_of(uri: str) -> str:
     return unquote(urlparse(uri).path.rstrip("/").rsplit("/", 1)[-1]) or uri
 
 
 class ContextService(Feature):
     def __init__(self, settings: Settings, roots: Callable[[], Sequence[str]] = tuple,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, work: Work | None = None
+                 ) -> None:
         self._clock = clock
         self.paths = Paths(roots, clock)
         self.docs = Documents()
         self.history = EditHistory()
         self.workspace = Workspace(self.paths, self.docs, clock)
         self.engine = Engine(self.docs, self.workspace, self.history)
+        self.reader = Reader(self.docs, work if work is not None else Work(), self._read_ended)
         self._told: set[str] = set()
         self._file_paths = True
         self._last_activity = 0.0
@@ -102,6 +99,7 @@ class ContextService(Feature):
         self._activity()
 
     def on_close(self, uri: str) -> None:
+        self.reader.stop(uri, "document closed")
         self.docs.remove(uri)
         self.history.close(uri)
         self.engine.forget(uri)
@@ -111,6 +109,7 @@ class ContextService(Feature):
         if self._idle is not None:
             self._idle.cancel()
             self._idle = None
+        await self.reader.shutdown()
 
     # -- privacy, for every feature ------------------------------------------------------------
 
@@ -153,6 +152,7 @@ class ContextService(Feature):
             log.exception("gathering context for %s failed", uri)
             return PromptContext(doc.shown)
         finally:
+            self.reader.kick()  # what the request wanted read runs once it has its answer
             self.last_ms = (time.perf_counter() - started) * 1000
 
     last_ms = 0.0
@@ -173,6 +173,8 @@ class ContextService(Feature):
         except Exception:
             log.exception("gathering context for an action in %s failed", uri)
             return ()
+        finally:
+            self.reader.kick()
 
     def suggested(self, uri: str, offset: int, texts: Sequence[str]) -> None:
         """Suggestions were shown at ``offset``: accepting one is not a user edit."""
@@ -186,7 +188,7 @@ class ContextService(Feature):
         from .. import syntax
 
         doc = self.docs.get(uri)
-        if doc is not None and _same(doc.source, text):
+        if doc is not None and same_version(doc.source, text):
             self.docs.touch(doc)
             return doc
         path = path_of(uri)
@@ -222,10 +224,17 @@ class ContextService(Feature):
     def _activity(self) -> None:
         """Note activity; index in the background once the editor has been quiet a while."""
         self._last_activity = self._clock()
+        self._idle_later(IDLE_S)
+
+    def _idle_later(self, delay: float) -> None:
         if self._idle is not None:
             return
         with contextlib.suppress(RuntimeError):  # no running loop (tests, the CLI)
-            self._idle = asyncio.get_running_loop().call_later(IDLE_S, self._idle_step)
+            self._idle = asyncio.get_running_loop().call_later(delay, self._idle_step)
+
+    def _read_ended(self) -> None:
+        """A re-read ended: its document may have changed meanwhile, others may wait."""
+        self._idle_later(IDLE_STEP_S)
 
     def _idle_step(self) -> None:
         self._idle = None
@@ -235,9 +244,11 @@ class ContextService(Feature):
             self._idle = loop.call_later(IDLE_S - quiet, self._idle_step)
             return
         try:
-            more = self.engine.warm()
+            more = self.engine.warm(background=True)
         except Exception:
             log.exception("background indexing failed")
             return
+        finally:
+            self.reader.kick()
         if more:
             self._idle = loop.call_later(IDLE_STEP_S, self._idle_step)

@@ -5,6 +5,15 @@ imports); the tree is handed back for incremental re-parsing but nothing here ne
 A summary is what a colleague would paste into a chat to explain an API: the signature and doc
 comment of a long function, the members of a class with their bodies elided, a short definition
 whole. Offsets are UTF-8 bytes, as tree-sitter reports them.
+
+A large file is read on a worker thread (``context/reader.py``), and py-tree-sitter holds the
+GIL for the whole of each call into C: a 100,000-line parse (~450 ms) or one query over the
+whole tree (~200 ms) would stop the event loop as surely as running there. So ``parse`` with
+``stop`` reads through a progress callback (every hundred parser steps is a point where the
+loop can take the GIL, and where ``stop`` cancels), and ``index`` runs its queries over about
+``CHUNK_BYTES`` of top-level nodes at a time. Ranges cannot cut patterns anchored at the root
+(``(module (function_definition ...))``: the cursor keeps them going to the end of the file),
+so those patterns run without their root, from depth 1, apart from the others.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ from .languages import Spec, spec_for
 if TYPE_CHECKING:
     from tree_sitter import Node, Query, Tree
 
+CHUNK_BYTES = 32 * 1024  # of top-level nodes per query call when indexing (the GIL is held)
+READ_BYTES = 64 * 1024  # per read callback of a parse that can be stopped
 SHORT_LINES = 10  # a function this short is shown whole
 SHORT_TYPE_LINES = 24  # a class, struct or interface this short is shown whole
 MAX_SUMMARY_LINES = 40
@@ -101,49 +112,141 @@ class FileSymbols:
         return {imp.alias: imp for imp in self.imports if imp.alias}
 
 
-_queries: dict[str, Query] = {}
+class Stopped(Exception):
+    """A read that can be stopped was told to stop (its document closed, the server ends)."""
 
 
-def _query(spec: Spec, language_id: str) -> Query | None:
+@dataclass(frozen=True, slots=True)
+class _Queries:
+    """One spec's query, cut for reading a file a range at a time (``whole``: it could not be
+    cut, and runs over the whole tree in one call)."""
+
+    top: Query | None  # the patterns anchored at the root, without it: they start at depth 1
+    nested: Query | None  # the others, starting at depth 4 at most (as the whole query did)
+    whole: Query | None = None
+
+
+_queries: dict[str, _Queries] = {}
+
+
+def _query(spec: Spec, language_id: str) -> _Queries | None:
     key = syntax.canonical(language_id)
     if key in _queries:
         return _queries[key]
     grammar = syntax.language(key)
     if grammar is None:
         return None
-    from tree_sitter import Query
+    from tree_sitter import Parser, Query
 
-    made: Query = Query(grammar, spec.query)
+    root = Parser(grammar).parse(b"").root_node.type
+    cut = split_query(spec.query, root)
+    if cut is None:
+        made = _Queries(None, None, Query(grammar, spec.query))
+    else:
+        top, nested = cut
+        made = _Queries(Query(grammar, top) if top.strip() else None,
+                        Query(grammar, nested) if nested.strip() else None)
     _queries[key] = made
     return made
 
 
-def parse(language_id: str, source: bytes, old: Tree | None = None) -> Tree | None:
+def split_query(query: str, root: str) -> tuple[str, str] | None:
+    """The patterns of ``query`` anchored at a ``root`` node, each without it, and the other
+    patterns; ``None`` when a root pattern is anything but one child pattern in the root (it
+    would not mean the same without it)."""
+    top: list[str] = []
+    nested: list[str] = []
+    rooted = re.compile(r"\(\s*" + re.escape(root) + r"(?![\w.])(.*)\)$", re.DOTALL)
+    for pattern in _patterns(query):
+        if not re.match(r"\(\s*" + re.escape(root) + r"(?![\w.])", pattern):
+            nested.append(pattern)
+            continue
+        inner = rooted.match(pattern)
+        parts = _patterns(inner.group(1)) if inner is not None else []
+        if inner is None or len(parts) != 1 or inner.group(1).strip()[:1] != "(":
+            return None
+        top.append(parts[0])
+    return "\n".join(top), "\n".join(nested)
+
+
+def _patterns(query: str) -> list[str]:
+    """The top-level patterns of a query's text, each with what follows it (captures,
+    quantifiers), without ``;`` comments (strings are kept whole)."""
+    out: list[str] = []
+    text: list[str] = []
+    depth, i, n = 0, 0, len(query)
+    while i < n:
+        c = query[i]
+        if c == ";":
+            end = query.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c == '"':
+            end = i + 1
+            while end < n and query[end] != '"':
+                end += 2 if query[end] == "\\" else 1
+            text.append(query[i:end + 1])
+            i = end + 1
+            continue
+        if c in "([":
+            if depth == 0 and "".join(text).strip():
+                out.append("".join(text).strip())
+                text = []
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        text.append(c)
+        i += 1
+    if "".join(text).strip():
+        out.append("".join(text).strip())
+    return out
+
+
+def parse(language_id: str, source: bytes, old: Tree | None = None, *,
+          stop: Callable[[], bool] | None = None) -> Tree | None:
+    """``stop``: read through callbacks (points where other threads take the GIL), on a
+    parser of its own, and raise ``Stopped`` as soon as it says so."""
     p = syntax.parser(language_id)
     if p is None:
         return None
-    return p.parse(source, old) if old is not None else p.parse(source)
+    if stop is None:
+        return p.parse(source, old) if old is not None else p.parse(source)
+
+    def read(offset: int, _point: tuple[int, int]) -> bytes:
+        return source[offset:offset + READ_BYTES]  # bytes, never a memoryview
+
+    def progress(_offset: int, _has_error: bool) -> bool:
+        return stop()
+
+    try:
+        tree = p.parse(read, old, progress_callback=progress) if old is not None else \
+            p.parse(read, progress_callback=progress)
+    except ValueError:  # how py-tree-sitter says that the callback cancelled the parse
+        if stop():
+            raise Stopped from None
+        raise
+    if stop():
+        raise Stopped
+    return tree
 
 
-def index(language_id: str, source: bytes, tree: Tree | None = None) -> FileSymbols | None:
-    """Definitions and imports of one file; ``None`` for a language without a spec or grammar."""
+def index(language_id: str, source: bytes, tree: Tree | None = None, *,
+          stop: Callable[[], bool] | None = None) -> FileSymbols | None:
+    """Definitions and imports of one file; ``None`` for a language without a spec or grammar.
+    ``stop`` is asked between ranges of the file: ``Stopped`` is raised when it says so."""
     spec = spec_for(language_id)
     if spec is None:
         return None
-    query = _query(spec, language_id)
-    if query is None:
+    queries = _query(spec, language_id)
+    if queries is None:
         return None
     if tree is None:
-        tree = parse(language_id, source)
+        tree = parse(language_id, source, stop=stop)
         if tree is None:
             return None
-    from tree_sitter import QueryCursor
-
-    cursor = QueryCursor(query)
-    cursor.set_max_start_depth(4)
     seen: set[int] = set()
     definitions: list[Definition] = []
-    for _pattern, caps in cursor.matches(tree.root_node):
+    for caps in _matches(queries, tree, stop):
         kind, node = next(((k[4:], v[0]) for k, v in caps.items() if k.startswith("def.")),
                           ("", None))
         names = caps.get("name")
@@ -167,8 +270,62 @@ def index(language_id: str, source: bytes, tree: Tree | None = None) -> FileSymb
                        default)
 
 
+def _matches(queries: _Queries, tree: Tree, stop: Callable[[], bool] | None
+             ) -> Iterator[dict[str, list[Node]]]:
+    """Every match's captures, a range of top-level nodes at a time (see the docstring)."""
+    from tree_sitter import QueryCursor
+
+    root = tree.root_node
+    if queries.whole is not None:
+        cursor = QueryCursor(queries.whole)
+        cursor.set_max_start_depth(4)
+        for _pattern, caps in cursor.matches(root):
+            yield caps
+        return
+    cursors = []
+    for query, depth in ((queries.top, 1), (queries.nested, 4)):
+        if query is not None:
+            cursor = QueryCursor(query)
+            cursor.set_max_start_depth(depth)
+            cursors.append(cursor)
+    for start, end in _ranges(root, CHUNK_BYTES):
+        if stop is not None and stop():
+            raise Stopped
+        for cursor in cursors:
+            cursor.set_byte_range(start, end)
+            for _pattern, caps in cursor.matches(root):
+                yield caps
+
+
+def _ranges(root: Node, size: int) -> Iterator[tuple[int, int]]:
+    """Byte ranges of about ``size``, each a run of whole top-level nodes, covering the root
+    (a cursor walks the nodes: a list of 100,000 of them is made in one call holding the GIL)."""
+    start = end = root.start_byte
+    walk = root.walk()
+    more = walk.goto_first_child()
+    while more:
+        child_end = walk.node.end_byte if walk.node is not None else end
+        if child_end - start > size and end > start:
+            yield start, end
+            start = end
+        end = child_end
+        more = walk.goto_next_sibling()
+    yield start, max(end, root.end_byte)
+
+
+def _named(root: Node) -> Iterator[Node]:
+    """The root's named children one at a time (see ``_ranges``)."""
+    walk = root.walk()
+    more = walk.goto_first_child()
+    while more:
+        node = walk.node
+        if node is not None and node.is_named:
+            yield node
+        more = walk.goto_next_sibling()
+
+
 def _default_export(root: Node, source: bytes) -> str:
-    for child in root.named_children:
+    for child in _named(root):
         if child.type != "export_statement" or not any(
                 c.type == "default" for c in child.children):
             continue
@@ -293,7 +450,7 @@ def _python_imports(root: Node, source: bytes) -> tuple[list[Import], str]:
     out: list[Import] = []
 
     def visit(node: Node, depth: int) -> None:
-        for child in node.named_children:
+        for child in _named(node):
             if child.type == "import_statement":
                 for item in child.children_by_field_name("name"):
                     if item.type == "aliased_import":
@@ -345,7 +502,7 @@ def _string_value(source: bytes, node: Node | None) -> str:
 
 def _js_imports(root: Node, source: bytes) -> tuple[list[Import], str]:
     out: list[Import] = []
-    for child in root.named_children:
+    for child in _named(root):
         if child.type == "import_statement":
             src = _string_value(source, child.child_by_field_name("source"))
             for clause in child.named_children:
@@ -433,7 +590,7 @@ def _package_and_imports(root: Node, source: bytes, package_type: str,
     """Go and Java: a package line, then import declarations (``imports`` reads one)."""
     out: list[Import] = []
     package = ""
-    for child in root.named_children:
+    for child in _named(root):
         if child.type == package_type:
             package = _text(source, child.named_children[0]) if child.named_children else ""
         elif child.type == "import_declaration":
@@ -460,7 +617,7 @@ def _go_imports(root: Node, source: bytes) -> tuple[list[Import], str]:
 
 def _rust_imports(root: Node, source: bytes) -> tuple[list[Import], str]:
     out: list[Import] = []
-    for child in root.named_children:
+    for child in _named(root):
         if child.type == "use_declaration":
             public = any(c.type == "visibility_modifier" for c in child.named_children)
             argument = child.child_by_field_name("argument")

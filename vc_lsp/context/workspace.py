@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..privacy import Paths
 from . import symbols as syms
-from .documents import SYNC_CHARS, Documents
+from .documents import Documents
 from .languages import language_of_path
 
 RECHECK_S = 2.0
@@ -115,8 +115,6 @@ class Workspace:
         if doc is not None:
             if not doc.usable:
                 return None
-            if doc.symbols is None and len(doc.text) > SYNC_CHARS and doc.tree is None:
-                return None  # a large file not read yet: indexed while idle, used next time
             found = self._docs.symbols(doc, typing=True)
             return Source(path, doc.shown, found) if found is not None else None
         language = language_of_path(path)

@@ -32,6 +32,8 @@ def register(server: VcServer) -> None:
                        "debounceMs": ls.inline.pause_ms(ls.settings_store.current)},
             "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens,
                        "cached": usage.cached_tokens},
+            "context": {"rereads": ls.context.reader.reads,
+                        "rereading": ls.context.reader.busy},
             "protocol": {
                 "requestFutures": len(protocol._request_futures),
                 "resultTypes": len(protocol._result_types),
