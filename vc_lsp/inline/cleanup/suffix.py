@@ -67,8 +67,10 @@ def reopened_quote(text: str, d: Draft) -> str:
     return text[1:]
 
 
-def _open_quote(line: str) -> str:
-    """The quote of the string still open at the end of ``line`` ("" when none is)."""
+def _code(line: str) -> tuple[str, str]:
+    """The characters of ``line`` outside its strings, and the quote of the string still open at
+    its end ("" when none is)."""
+    out: list[str] = []
     quote, escaped = "", False
     for ch in line:
         if quote:
@@ -80,7 +82,14 @@ def _open_quote(line: str) -> str:
                 quote = ""
         elif ch in _QUOTES:
             quote = ch
-    return quote
+        else:
+            out.append(ch)
+    return "".join(out), quote
+
+
+def _open_quote(line: str) -> str:
+    """The quote of the string still open at the end of ``line`` ("" when none is)."""
+    return _code(line)[1]
 
 
 def _angles(line: str) -> int:
@@ -103,19 +112,9 @@ def _imbalance(line: str) -> int:
     """Unmatched brackets (either way) plus an unclosed string on one line of code."""
     stack: list[str] = []
     unmatched = 0
-    quote = ""
-    escaped = False
-    for ch in line:
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == quote:
-                quote = ""
-        elif ch in _QUOTES:
-            quote = ch
-        elif ch in _OPENERS:
+    code, quote = _code(line)
+    for ch in code:
+        if ch in _OPENERS:
             stack.append(_OPENERS[ch])
         elif ch in _CLOSERS:
             if stack and stack[-1] == ch:
