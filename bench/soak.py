@@ -16,8 +16,12 @@ server's whole log (its path is printed first).
 Each row: seconds, operations sent, RSS (MiB) and its change since the end of the warm-up
 (the first tenth), then what ``vc/stats`` counts in the protocol: request futures (pygls's
 ``_request_futures``), result types, progress tokens, background tasks; then requests still
-unanswered by the server, and chat requests the fake upstream has received so far (a column
-that stops growing means completions no longer reach the model). The summary checks the
+unanswered by the server, chat requests the fake upstream has received so far (a column
+that stops growing means completions no longer reach the model), the open documents' size
+(one that doubled, mostly by edits on endless answers, is reverted as a user would), the live
+Python allocations (``sys.getallocatedblocks``: a leak of objects grows them, the allocators'
+fragmentation grows only RSS) and the upstream pool (connections by state, requests on one
+or queued). The summary checks the
 targets: RSS growth after warm-up < 5 MB, tables bounded, every request answered exactly once,
 none left waiting 30 s, and chat requests still reaching the upstream at the end.
 """
@@ -44,6 +48,7 @@ from tests.rawlsp import RawServer, frame, key  # noqa: E402
 
 HANG_S = 30.0
 MAX_PENDING = 16
+GROWTH_CAP = 2.0  # a document twice its starting size is reverted to it
 WORDS = ["value", "total", "count", "items", "result", "self.data", "compute(", "return ",
          "if x:", "for i in range(3):", "# note", "pass", "None", "1", "+", ")", ":"]
 INLINE = "<completion>value = compute(1)</completion>"
@@ -59,6 +64,10 @@ class Doc:
     uri: str
     text: str
     version: int = 0
+    original: str = ""
+
+    def __post_init__(self) -> None:
+        self.original = self.original or self.text
 
     def lines(self) -> list[str]:
         return self.text.split("\n")
@@ -175,9 +184,22 @@ class Soak:
         self.tally.ops[method] += 1
         return msg_id
 
+    def reopen(self, doc: Doc, text: str) -> None:
+        self.server.notify("textDocument/didClose", {"textDocument": {"uri": doc.uri}})
+        doc.text, doc.version = text, 0
+        self.server.notify("textDocument/didOpen", {"textDocument": {
+            "uri": doc.uri, "languageId": "python", "version": 0, "text": doc.text}})
+
     def step(self) -> None:
         rng = self.rng
         doc = rng.choice(list(self.docs.values()))
+        if len(doc.text) > GROWTH_CAP * len(doc.original):
+            # Edits on endless answers write until their budget or the total timeout: a user
+            # would undo that. Without this the documents triple in a few minutes, and RSS
+            # measures their size instead of what the server keeps.
+            self.reopen(doc, doc.original)
+            self.tally.ops["runaway document reverted"] += 1
+            return
         r = rng.random()
         if r < 0.45:
             for _ in range(rng.choice([1, 1, 1, 2, 5])):  # bursts of typing
@@ -212,10 +234,7 @@ class Soak:
                 "command": rng.choice(["vc.cancel", "vc.revert"]),
                 "arguments": [{"uri": doc.uri}]})
         elif r < 0.925:
-            self.server.notify("textDocument/didClose", {"textDocument": {"uri": doc.uri}})
-            doc.version = 0
-            self.server.notify("textDocument/didOpen", {"textDocument": {
-                "uri": doc.uri, "languageId": "python", "version": 0, "text": doc.text}})
+            self.reopen(doc, doc.text)
             self.tally.ops["reopen"] += 1
         elif r < 0.93:
             self.server.send(frame(body=b"{not json"))  # a client bug now and then
@@ -249,12 +268,15 @@ class Soak:
 
 
 def pool_cell(pool: dict[str, int]) -> str:
-    """Connections by state (a1 i2: one active, two idle...) and requests queued for one."""
+    """The pool's connections by state (a active, i idle, n new: dialled and never used, d
+    dialling, x closed, f failed), then its requests: on a connection (r), waiting for one (q).
+    ``n`` that only grows is the leak of connections out of use."""
     if not pool:
         return "-"
-    states = " ".join(f"{name[0]}{pool[name]}" for name in
-                      ("active", "idle", "new", "connecting", "closed", "failed") if pool[name])
-    return f"{states} q{pool['queued']}"
+    letters = {"active": "a", "idle": "i", "new": "n", "connecting": "d", "closed": "x",
+               "failed": "f"}
+    states = " ".join(f"{letter}{pool[name]}" for name, letter in letters.items() if pool[name])
+    return f"{states} r{pool['requests']} q{pool['queued']}"
 
 
 def rss_mib(pid: int) -> float:
@@ -291,6 +313,7 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float,
         started = time.monotonic()
         next_sample = started
         baseline: float | None = None
+        blocks_baseline = last_blocks = 0
         rows: list[tuple[float, float, dict[str, int], int]] = []
         while (now := time.monotonic()) - started < duration:
             if len(soak.tally.pending) < MAX_PENDING:
@@ -302,17 +325,21 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float,
                 next_sample += sample_s
                 stats = await server.answer(server.send_request("vc/stats"))
                 counts = stats["result"]["protocol"]
+                blocks = stats["result"]["memory"]["pythonBlocks"]
                 rss = rss_mib(pid)
                 t = now - started
                 if baseline is None and t >= warmup:
-                    baseline = rss
+                    baseline, blocks_baseline = rss, blocks
                 rows.append((t, rss, counts, soak.tally.ops["upstream request"]))
+                last_blocks = blocks
                 delta = f"{rss - baseline:+6.1f}" if baseline is not None else "   -  "
                 print(f"{t:6.0f} {sum(soak.tally.ops.values()):7d} {rss:8.1f} {delta} "
                       f"{counts['requestFutures']:8d} {counts['resultTypes']:8d} "
                       f"{counts['progressTokens']:7d} {counts['tasks']:6d} "
                       f"{len(soak.tally.pending):8d} "
                       f"{soak.tally.ops['upstream request']:9d} "
+                      f"{sum(len(d.text) for d in docs) / 1000:8.0f} "
+                      f"{blocks / 1000:9.1f} "
                       f"{pool_cell(stats['result'].get('pool') or {}):>14}", flush=True)
         while soak.tally.pending and time.monotonic() - now < HANG_S + 1:
             await asyncio.sleep(0.1)
@@ -332,6 +359,11 @@ async def main(minutes: float, seed: int, rate: float, sample_s: float,
           f"warm-up ({warmup:.0f} s), {rss:.1f} MiB at the end, max "
           f"{max(r[1] for r in rows):.1f} MiB; growth after warm-up {growth:+.1f} MiB "
           f"(target < 5 MB) over {len(after)} samples")
+    if blocks_baseline:
+        print(f"live Python blocks: {blocks_baseline / 1000:.1f}k after the warm-up, "
+              f"{last_blocks / 1000:.1f}k in the last row "
+              f"({(last_blocks - blocks_baseline) / blocks_baseline:+.1%}; RSS growing while "
+              f"these stay flat is free space the allocators keep, not objects)")
     print(f"protocol tables, largest sample: {peak}; after the last answer: {final}")
     late = [r for r in rows if r[0] >= duration * 0.75]
     flowing = len(late) < 2 or late[-1][3] > late[0][3]

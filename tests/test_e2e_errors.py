@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from tests.conftest import SECRET, inline_texts, open_doc, wait_message
+from tests.conftest import SECRET, change, inline_texts, open_doc, wait_message
 from tests.fakes.upstream import FakeUpstream, Reply
 
 URI = "file:///project/app.py"
@@ -111,3 +113,37 @@ async def test_unreachable_endpoint(lsp, upstream: FakeUpstream) -> None:
         open_doc(client, URI, "x = \n")
         assert await inline_texts(client, URI, 0, 4, invoked=True) == []
         await wait_message(client, "cannot reach 127.0.0.1:9")
+
+
+async def test_every_connection_busy_is_told_once_by_its_name(lsp, upstream: FakeUpstream
+                                                               ) -> None:
+    """Completions in 16 files hold every connection the pool may open (the model sent the
+    headers, then nothing). The next completions get no connection within connectMs: each is
+    answered [] without reaching the model, the user is told once what is wrong (not "no
+    answer in time"), and once typing ends the 16 streams, completions flow again."""
+    uris = [f"file:///project/m{i}.py" for i in range(18)]
+    async with lsp(settings={"timeouts": {"connectMs": 200}}) as client:
+        for uri in uris:
+            open_doc(client, uri, "x = \n")
+        models = await upstream.wait_for_path("/v1/models")
+        await models.done.wait()  # the start-up check is answered: its connection is free
+        upstream.default = Reply(hang=True)
+        holding = [asyncio.ensure_future(inline_texts(client, uri, 0, 4, invoked=True))
+                   for uri in uris[:16]]
+        await upstream.wait_for_requests(16)
+        for uri in uris[16:]:
+            assert await inline_texts(client, uri, 0, 4, invoked=True) == []
+        assert len(upstream.chat_requests) == 16  # the two were never sent
+        for uri in uris[:16]:
+            change(client, uri, 1, 0, 4, "1")  # typing stops each held stream
+        assert await asyncio.gather(*holding) == [[]] * 16
+        await asyncio.gather(*(r.hung_up.wait() for r in upstream.chat_requests))
+        upstream.default = Reply.error(500)
+        await inline_texts(client, uris[16], 0, 4, invoked=True)
+        await wait_message(client, "HTTP 500")  # notifications arrive in order: all are in
+        busy = [m.message for m in client.messages if "busy" in m.message]
+        upstream.default = OK
+        assert await inline_texts(client, uris[17], 0, 4, invoked=True) == ["recovered()"]
+    host = upstream.base_url.split("://")[1].split("/")[0]
+    assert busy == [f"vc-lsp: all 16 connections to {host} are busy; vc.cancel stops actions."]
+    assert not any("no answer in time" in m.message for m in client.messages)

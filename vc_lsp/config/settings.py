@@ -50,8 +50,8 @@ class Timeouts:
     """Upstream time limits; each failure mode gets its own so a slow model is not a dead one."""
 
     connect_ms: int = setting(5_000, at_least(1))
-    """Limit for opening the connection to `baseUrl`; raise it on a slow network or behind a slow
-    proxy."""
+    """Limit for opening the connection to `baseUrl`, and for waiting for a free one when every
+    connection is busy; raise it on a slow network or behind a slow proxy."""
     first_token_ms: int = setting(20_000, at_least(1))
     """Limit from sending a request to the first visible token (hidden reasoning counts); raise it
     for slow or reasoning models."""

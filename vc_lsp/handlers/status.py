@@ -1,12 +1,14 @@
 """``vc/stats``: what the server measured this session (latency, tokens), for users and bench.
 
 ``params`` may be left out (JSON-RPC allows it). ``protocol`` counts what the JSON-RPC layer
-holds right now (futures of requests in flight either way, progress tokens), which the soak
-bench watches to prove it stays bounded.
+holds right now (futures of requests in flight either way, progress tokens), and ``pool`` the
+upstream connections by state and the requests on or waiting for one, and ``memory`` the
+live Python allocations, which the soak bench watches to prove they stay bounded.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from ..server import VcServer
@@ -41,4 +43,7 @@ def register(server: VcServer) -> None:
                 "tasks": ls.work.running,
             },
             "pool": ls.upstream.pool_counts(),
+            # Live Python allocations: flat while RSS grows means the allocator's free space
+            # (fragmentation), not objects kept.
+            "memory": {"pythonBlocks": sys.getallocatedblocks()},
         }
