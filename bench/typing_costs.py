@@ -92,7 +92,7 @@ def context_stats(stats: Any) -> dict[str, Any]:
     found = stats.get("context") if isinstance(stats, dict) else getattr(stats, "context", None)
     if found is None:
         return {}
-    return found if isinstance(found, dict) else vars(found)
+    return {key: get(found, key) for key in ("rereads", "rereading")}
 
 
 @dataclass
@@ -280,11 +280,11 @@ class Sized:
         prepare = get(get(stats, "latencyMs"), "inlinePrepare")
         self.r["prepare"] = [float(get(prepare, "p50")), float(get(prepare, "p95"))]
         self.r["prepare_count"] = [float(get(prepare, "count"))]
-        self.r["many"] = [await self.after_many_changes()]
         before = await self.rereads()
         self.r["stall"] = [await idle_stall(self.ed, IDLE_PROBE_S)]
         await self.settled()
         self.r["pause_reads"] = [float(await self.rereads() - before)]
+        self.r["many"] = [await self.after_many_changes()]  # (then shut down mid-read)
         await self.stack.aclose()
         return self.r
 

@@ -11,6 +11,7 @@ range at a time finding exactly what one query over the whole tree finds, in eve
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import dataclasses
 import sys
 import threading
@@ -55,10 +56,12 @@ class Held:
         self.left = threading.Event()
         self.fail = fail
         self.switch = 0.0
+        self.contexts: list[contextvars.Context] = []
 
     def __call__(self, language: str, source: bytes, tree: Any = None, *,
                  stop: Callable[[], bool] | None = None) -> syms.FileSymbols | None:
         self.threads.append(threading.get_ident())
+        self.contexts.append(contextvars.copy_context())  # (to_thread runs in the task's)
         self.switch = sys.getswitchinterval()
         self.entered.set()
         try:
@@ -159,6 +162,28 @@ async def test_a_request_returns_while_the_large_documents_reread_is_held_on_a_t
     assert ed.svc.docs.defining("helper_7") == {ed.uri}
     pc = ed.ask()  # the next completion has them (the definition is far above the window)
     assert any("def helper_7(value)" in s.text for s in (*pc.snippets, *pc.near))
+
+
+REQUEST: contextvars.ContextVar[str] = contextvars.ContextVar("request", default="")
+
+
+async def test_a_reread_belongs_to_no_request(tmp_path: Path, held: Held) -> None:
+    """The work's listeners (the status's why-book) see the re-read outside the context of the
+    request that asked for it, and its task does not run in that context either."""
+    ed = Editor(tmp_path)
+    seen: list[str] = []
+    ed.work.listen(lambda job: seen.append(f"{job.kind}:{REQUEST.get()}"))
+    ed.open(BIG)
+    token = REQUEST.set("completion 1")
+    try:
+        ed.ask()
+    finally:
+        REQUEST.reset(token)
+    assert seen == [f"{Kind.REREAD}:"]
+    await held.wait_entered()
+    held.release.set()
+    await ed.reread_ends()
+    assert held.contexts[0].get(REQUEST) is None
 
 
 async def test_the_completion_after_many_changes_keeps_the_old_symbols_and_rereads_off_the_loop(

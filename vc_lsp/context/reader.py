@@ -18,6 +18,7 @@ told to stop, which it does within a few milliseconds (``reread.py``).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import sys
 from collections.abc import Callable
@@ -64,9 +65,13 @@ class Reader:
         uri = self._docs.next_wanted()
         if uri is None:
             return
-        job = self._work.start("symbol re-read", uri=uri, kind=Kind.REREAD)
+        # Started outside the caller's context: a request that asked for the read is not its
+        # owner (the status's ``WhyBook`` takes the first job started in a request as its
+        # answer), and the read outlives it.
+        outside = contextvars.Context()
+        job = outside.run(self._work.start, "symbol re-read", uri=uri, kind=Kind.REREAD)
         self._job = job
-        task = job.run(self._run(uri))
+        task = outside.run(job.run, self._run(uri))
         task.add_done_callback(lambda _t: self._done(job))
 
     def stop(self, uri: str | None = None, reason: str = "") -> None:
