@@ -21,6 +21,7 @@ import asyncio
 import contextvars
 import logging
 import sys
+import time
 from collections.abc import Callable
 
 from ..work import Job, Kind, Work
@@ -96,6 +97,8 @@ class Reader:
         if read is None:  # first step runs none of its body, and nothing may stay lent
             return
         self._read = read
+        log.debug("re-reading %s (%d characters) on a worker thread", uri, len(read.source))
+        started = time.perf_counter()
         switch = sys.getswitchinterval()
         sys.setswitchinterval(min(switch, SWITCH_S))
         try:
@@ -112,6 +115,7 @@ class Reader:
         else:
             self._docs.finish(read, result)
             self.reads += 1
+            log.debug("re-read %s in %.0f ms", uri, (time.perf_counter() - started) * 1000)
         finally:
             sys.setswitchinterval(switch)
 
